@@ -1,0 +1,147 @@
+"""One exception tree for acr. Only ``cli.py`` turns these into messages and exit codes.
+
+::
+
+    ReconcilerError                 anything acr reports to the user (exit code 1)
+    ├── ManifestError               manifests or acr.yaml are invalid: a list of located Problems
+    ├── ConfigError                 credentials, endpoints, targets, command-line combinations
+    ├── PlanError                   the plan cannot be made safely (deals would be lost, cycles)
+    ├── ApiError                    the API answered with an error status
+    │   ├── AuthError               401/403: the key, token or connection is wrong
+    │   ├── NotFoundError           404 or "No Result found ..."
+    │   ├── RateLimitError          429 (or 503) still failing after the retries
+    │   └── ValidationError         400/422: the API refused the payload
+    ├── TransportError              no answer: timeouts, refused connections
+    └── ApplyError                  apply stopped: what was done, what failed, what was not tried
+
+Every message names the object and says what to do. Anything that is not a ReconcilerError
+is a bug and is shown with a traceback only under ``--debug``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a YAML file (1-based line and column)."""
+
+    file: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.file
+        return f"{self.file}:{self.line}:{self.col}" if self.col else f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the manifests, with where it is and what to do."""
+
+    message: str
+    location: Location | None = None
+    path: str = ""  # the field path inside the document, e.g. "tags[2].type"
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        at = f"{self.path}: " if self.path else ""
+        return f"{where}{at}{self.message}"
+
+
+class ReconcilerError(Exception):
+    """Base of every error acr reports to the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ManifestError(ReconcilerError):
+    """The manifests (or the project file) are invalid; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(
+            problems, key=lambda p: (p.location or Location(""), p.path, p.message)
+        )
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the manifests:"
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+
+class ConfigError(ReconcilerError):
+    """Credentials, endpoints, targets or options are missing or contradict each other."""
+
+
+class PlanError(ReconcilerError):
+    """The plan cannot be made safely; nothing was sent."""
+
+
+class TransportError(ReconcilerError):
+    """The API did not answer (timeout, refused connection) after the retries."""
+
+
+class ApiError(ReconcilerError):
+    """The API answered a request with an error status."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        method: str = "",
+        path: str = "",
+        body: Any = None,
+    ) -> None:
+        self.status = status
+        self.method = method
+        self.path = path
+        self.body = body
+        where = f"{method} {path}: " if method else ""
+        super().__init__(f"{where}{status} {message}")
+
+
+class AuthError(ApiError):
+    """401 or 403: the API key, token or connection is not accepted."""
+
+
+class NotFoundError(ApiError):
+    """404, or any answer that says "No Result found"."""
+
+
+class RateLimitError(ApiError):
+    """The rate limit was still exceeded after the retries."""
+
+
+class ValidationError(ApiError):
+    """400 or 422: the API refused the payload."""
+
+
+@dataclass
+class ApplyReport:
+    """What an apply did: the changes done, the one that failed, and those not attempted."""
+
+    done: list[str] = field(default_factory=list)
+    failed: str | None = None
+    error: str | None = None
+    not_attempted: list[str] = field(default_factory=list)
+
+
+class ApplyError(ReconcilerError):
+    """Apply stopped at a failed change; ``report`` says what happened to every change."""
+
+    def __init__(self, report: ApplyReport) -> None:
+        self.report = report
+        lines = [f"apply stopped: {report.failed} failed: {report.error}"]
+        lines.append(f"  done ({len(report.done)}):")
+        lines += [f"    {item}" for item in report.done] or ["    nothing"]
+        lines.append(f"  not attempted ({len(report.not_attempted)}):")
+        lines += [f"    {item}" for item in report.not_attempted] or ["    nothing"]
+        lines.append("Fix the cause and run apply again: it picks up from the account as it is now.")
+        super().__init__("\n".join(lines))

@@ -1,0 +1,166 @@
+"""The kind contract: what one kind of configuration must provide to take part in acr.
+
+A kind (tag, list, field, pipeline, stage, webhook) lives in one module of this package and
+registers one ``Kind`` instance. Everything else in acr works through this contract:
+
+- the manifest loader validates a section with ``Kind.spec`` (a pydantic model, unknown keys
+  forbidden) and turns each entry into a desired ``Obj`` with ``Kind.desired``;
+- ``state.read_account`` reads each kind's ``collection`` once (``limit=100``, every page,
+  sideloads merged) and turns the raw rows into live ``Obj``s with ``Kind.normalise``;
+- ``diff`` matches desired and live objects by ``Obj.key`` (then ``Obj.aliases``, the keys
+  of ``renamed_from``) and compares the attributes the desired object manages;
+- ``apply`` calls ``create`` / ``update`` / ``delete``, which turn a change into API calls.
+
+Normalised attributes are JSON-like (str, int, bool, None, lists, dicts), with numbers and
+booleans coerced from the API's strings, so desired and live compare with ``==``. A desired
+object carries only the attributes its manifest manages; a live object carries all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from reconciler.plan import Change
+
+Ref = tuple[str, str]  # (kind name, key): how one object names another
+
+
+@dataclass(frozen=True)
+class Obj:
+    """One normalised configuration object, desired (from a manifest) or live (from the API)."""
+
+    kind: str
+    key: str  # identity, unique within the kind: "contact:vip customer", "newsletter"
+    label: str  # how the plan names it: "VIP Customer", "Sales / Lead"
+    attrs: Mapping[str, Any]  # the compared attributes
+    id: str | None = None  # the live id; None for desired objects and not-yet-created ones
+    source: str | None = None  # "file:line" of the manifest entry (desired only)
+    aliases: tuple[str, ...] = ()  # keys from renamed_from (desired only)
+    parent: str | None = None  # the key of the parent object (a stage's pipeline)
+    refs: tuple[Ref, ...] = ()  # objects this one needs to exist first (desired only)
+    live: Mapping[str, Any] = field(default_factory=dict)  # ids of sub-objects, for apply
+
+
+@dataclass(frozen=True)
+class RawCollection:
+    """Every row of one API collection, with the sideloads of all its pages merged."""
+
+    items: list[dict[str, Any]]
+    sideloads: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+Raw = Mapping[str, RawCollection]  # collection name ("tags", "dealGroups"...) -> rows
+
+
+class Api(Protocol):
+    """The part of the client a kind's writes use (``client.Client`` implements it)."""
+
+    async def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any: ...
+    async def create(self, path: str, body: Any, *, find: Finder | None = None) -> Any: ...
+    async def put(self, path: str, body: Any) -> Any: ...
+    async def delete(self, path: str) -> Any: ...
+
+
+# After a create fails ambiguously (timeout, 5xx), the client calls this to look for the
+# object on the account before it considers sending the create again.
+Finder = Callable[[], Awaitable[Any]]
+
+
+class Ids(Protocol):
+    """Live ids known during apply: from the account as read, and from creates so far."""
+
+    def __getitem__(self, ref: Ref) -> str: ...
+    def __setitem__(self, ref: Ref, value: str) -> None: ...
+    def get(self, ref: Ref, default: str | None = None) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a kind sees of the rest of the desired state when it builds a desired object."""
+
+    vars: Mapping[str, str] = field(default_factory=dict)
+
+
+class Spec(BaseModel):
+    """Base of every manifest model: unknown keys are errors, values are not coerced loosely."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Kind:
+    """One kind of configuration. Subclasses set the class attributes and implement the hooks."""
+
+    name: ClassVar[str]  # "tag": the kind's name in plans and JSON
+    section: ClassVar[str]  # "tags": the manifest section and the prune policy name
+    collection: ClassVar[str]  # the API collection read for it ("tags", "dealGroups")
+    spec: ClassVar[type[Spec]]  # the manifest entry model
+    depends_on: ClassVar[tuple[str, ...]] = ()  # kinds whose objects must exist first
+    child_of: ClassVar[str | None] = None  # a kind whose desired objects come from a parent
+    sideloads: ClassVar[tuple[str, ...]] = ()  # sideloads to keep from ``collection``
+    dependents: ClassVar[str | None] = None  # what a delete loses: "deals", "contacts"
+
+    def desired(self, spec: Any, source: str) -> list[Obj]:
+        """The desired objects for one manifest entry (a pipeline also yields its stages)."""
+        raise NotImplementedError(f"{self.name}: desired")
+
+    def normalise(self, raw: Raw) -> list[Obj]:
+        """The live objects of this kind from the collections read."""
+        raise NotImplementedError(f"{self.name}: normalise")
+
+    def describe_delete(self, obj: Obj) -> str | None:
+        """A warning to show when ``obj`` is deleted (what goes with it), if any."""
+        return None
+
+    async def count_dependents(self, api: Api, obj: Obj) -> int:
+        """How many records (deals, tagged contacts) a delete of ``obj`` would take with it."""
+        return 0
+
+    async def create(self, api: Api, change: Change, ids: Ids) -> str:
+        """Create the object; record any ids it brings along; return its new id."""
+        raise NotImplementedError(f"{self.name}: create")
+
+    async def update(self, api: Api, change: Change, ids: Ids) -> None:
+        """Make the live object match the desired attributes named in ``change.diff``."""
+        raise NotImplementedError(f"{self.name}: update")
+
+    async def delete(self, api: Api, change: Change, ids: Ids) -> None:
+        """Delete the live object (moving what hangs off it first, when the plan says so)."""
+        raise NotImplementedError(f"{self.name}: delete")
+
+
+def as_int(value: Any, default: int = 0) -> int:
+    """The API's numbers arrive as "3", 3, "" or None."""
+    if value is None or value == "":
+        return default
+    return int(value)
+
+
+def as_bool(value: Any) -> bool:
+    """The API's flags arrive as "1"/"0", 1/0, true/false or None."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes"}
+    return bool(value)
+
+
+def as_str(value: Any) -> str:
+    """The API's optional strings arrive as null or ""; both mean empty."""
+    return "" if value is None else str(value)
+
+
+def casefold(text: str) -> str:
+    return text.casefold().strip()
+
+
+def managed(spec: BaseModel, values: Mapping[str, Any], always: Sequence[str] = ()) -> dict[str, Any]:
+    """The attributes a manifest entry manages: those it sets, plus the always-managed ones.
+
+    A key left out of a manifest is not managed: acr leaves the live value alone, and a create
+    takes the API's default. Keys in ``always`` are managed with their documented default.
+    """
+    names = set(spec.model_fields_set) | set(always)
+    return {name: value for name, value in values.items() if name in names}
