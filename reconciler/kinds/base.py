@@ -18,6 +18,7 @@ object carries only the attributes its manifest manages; a live object carries a
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -43,7 +44,8 @@ class Obj:
     aliases: tuple[str, ...] = ()  # keys from renamed_from (desired only)
     parent: str | None = None  # the key of the parent object (a stage's pipeline)
     refs: tuple[Ref, ...] = ()  # objects this one needs to exist first (desired only)
-    live: Mapping[str, Any] = field(default_factory=dict)  # ids of sub-objects, for apply
+    # Details that are not compared: ids of sub-objects (live), ``absorbs`` (desired).
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,10 @@ class Api(Protocol):
     """The part of the client a kind's writes use (``client.Client`` implements it)."""
 
     async def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any: ...
+    @abstractmethod
     async def create(self, path: str, body: Any, *, find: Finder | None = None) -> Any: ...
     async def put(self, path: str, body: Any) -> Any: ...
+    @abstractmethod
     async def delete(self, path: str) -> Any: ...
 
 
@@ -76,7 +80,6 @@ class Ids(Protocol):
 
     def __getitem__(self, ref: Ref) -> str: ...
     def __setitem__(self, ref: Ref, value: str) -> None: ...
-    def get(self, ref: Ref, default: str | None = None) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
-class Kind:
+class Kind(ABC):
     """One kind of configuration. Subclasses set the class attributes and implement the hooks."""
 
     name: ClassVar[str]  # "tag": the kind's name in plans and JSON
@@ -104,33 +107,38 @@ class Kind:
     sideloads: ClassVar[tuple[str, ...]] = ()  # sideloads to keep from ``collection``
     dependents: ClassVar[str | None] = None  # what a delete loses: "deals", "contacts"
 
+    @abstractmethod
     def desired(self, spec: Any, source: str) -> list[Obj]:
         """The desired objects for one manifest entry (a pipeline also yields its stages)."""
-        raise NotImplementedError(f"{self.name}: desired")
 
+    @abstractmethod
     def normalise(self, raw: Raw) -> list[Obj]:
         """The live objects of this kind from the collections read."""
-        raise NotImplementedError(f"{self.name}: normalise")
 
-    def describe_delete(self, obj: Obj) -> str | None:
-        """A warning to show when ``obj`` is deleted (what goes with it), if any."""
+    def describe_delete(self, obj: Obj, count: int) -> str | None:
+        """What goes with ``obj`` when it is deleted (``count`` from ``count_dependents``)."""
         return None
+
+    def implied(self, parent: Obj) -> list[Obj]:
+        """Objects of this kind that the API creates by itself with a new ``parent`` (a new
+        pipeline's three stages). They have no id until the parent exists; diff reuses them."""
+        return []
 
     async def count_dependents(self, api: Api, obj: Obj) -> int:
         """How many records (deals, tagged contacts) a delete of ``obj`` would take with it."""
         return 0
 
+    @abstractmethod
     async def create(self, api: Api, change: Change, ids: Ids) -> str:
         """Create the object; record any ids it brings along; return its new id."""
-        raise NotImplementedError(f"{self.name}: create")
 
+    @abstractmethod
     async def update(self, api: Api, change: Change, ids: Ids) -> None:
         """Make the live object match the desired attributes named in ``change.diff``."""
-        raise NotImplementedError(f"{self.name}: update")
 
+    @abstractmethod
     async def delete(self, api: Api, change: Change, ids: Ids) -> None:
         """Delete the live object (moving what hangs off it first, when the plan says so)."""
-        raise NotImplementedError(f"{self.name}: delete")
 
 
 def as_int(value: Any, default: int = 0) -> int:
@@ -156,7 +164,9 @@ def casefold(text: str) -> str:
     return text.casefold().strip()
 
 
-def managed(spec: BaseModel, values: Mapping[str, Any], always: Sequence[str] = ()) -> dict[str, Any]:
+def managed(
+    spec: BaseModel, values: Mapping[str, Any], always: Sequence[str] = ()
+) -> dict[str, Any]:
     """The attributes a manifest entry manages: those it sets, plus the always-managed ones.
 
     A key left out of a manifest is not managed: acr leaves the live value alone, and a create

@@ -1,0 +1,198 @@
+"""Desired objects against live objects: the changes that make the account match (pure).
+
+Objects are matched by key, then by alias (``renamed_from`` on the desired side, a second
+identity such as a field's title on the live side), so a rename is an update that keeps the
+id. Only the attributes a desired object manages are compared. Children (stages) are
+matched inside their matched parent; a new parent's ``implied`` children (the stages the API
+creates with a pipeline) are reused for the listed ones before anything is created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from deepdiff import DeepDiff
+
+from reconciler.kinds import KINDS, Kind, Obj, Ref, children
+from reconciler.plan import AttrDiff, Change
+
+
+@dataclass
+class DiffResult:
+    """The changes found, how many live objects were left alone, and the live ids by ref."""
+
+    changes: list[Change] = field(default_factory=list)
+    unmanaged: int = 0
+    ids: dict[Ref, str] = field(default_factory=dict)
+
+
+def diff(desired: Iterable[Obj], live: Iterable[Obj], *, prune: Collection[str] = ()) -> DiffResult:
+    """The changes that turn ``live`` into ``desired``. Live objects that no manifest names
+    are deleted only when their kind's section is in ``prune``; otherwise they are counted."""
+    want = _by_kind(desired)
+    have = _by_kind(live)
+    result = DiffResult()
+    for kind in KINDS.values():
+        if kind.child_of is not None:
+            continue
+        pairs, new, extra = match(want.get(kind.name, []), have.get(kind.name, []))
+        _compare(kind, pairs, new, result)
+        for obj in extra:
+            _register(result, obj.kind, obj.key, obj.id)
+            if kind.section in prune:
+                result.changes.append(_delete(obj, "pruned: not in the manifests"))
+            else:
+                result.unmanaged += 1
+        for child in children(kind.name):
+            _diff_children(child, want, have, pairs, new, extra, pruned=kind.section in prune,
+                           result=result)  # fmt: skip
+    return result
+
+
+def match(
+    desired: Sequence[Obj], live: Sequence[Obj]
+) -> tuple[list[tuple[Obj, Obj]], list[Obj], list[Obj]]:
+    """Pair desired with live objects: by key first, then by the desired object's aliases
+    against live keys, then against the live objects' own aliases."""
+    by_key = {obj.key: obj for obj in live}
+    by_alias: dict[str, Obj] = {}
+    for obj in live:
+        for alias in obj.aliases:
+            by_alias.setdefault(alias, obj)
+    taken: set[int] = set()
+    pairs, new = [], []
+    for want in desired:
+        names = (want.key, *want.aliases)
+        found = _first_free(
+            [by_key.get(n) for n in names] + [by_alias.get(n) for n in names], taken
+        )
+        if found is None:
+            new.append(want)
+        else:
+            taken.add(id(found))
+            pairs.append((want, found))
+    extra = [obj for obj in live if id(obj) not in taken]
+    return pairs, new, extra
+
+
+def _first_free(candidates: Iterable[Obj | None], taken: set[int]) -> Obj | None:
+    return next((c for c in candidates if c is not None and id(c) not in taken), None)
+
+
+def attr_diff(desired: Mapping[str, Any], live: Mapping[str, Any]) -> tuple[AttrDiff, ...]:
+    """The managed attributes whose live value differs, in the desired object's key order."""
+    before = {name: live.get(name) for name in desired}
+    found = DeepDiff(before, dict(desired), verbose_level=0)
+    changed = set(found.affected_root_keys)
+    return tuple(AttrDiff(name, before[name], desired[name]) for name in desired if name in changed)
+
+
+def _compare(kind: Kind, pairs: list[tuple[Obj, Obj]], new: list[Obj], result: DiffResult) -> None:
+    for want, have in pairs:
+        _register(result, want.kind, want.key, have.id)
+        changes = attr_diff(want.attrs, have.attrs)
+        if changes:
+            result.changes.append(_update(want, have, changes))
+    result.changes.extend(_create(obj) for obj in new)
+
+
+def _diff_children(
+    kind: Kind,
+    want: Mapping[str, list[Obj]],
+    have: Mapping[str, list[Obj]],
+    pairs: list[tuple[Obj, Obj]],
+    new: list[Obj],
+    extra: list[Obj],
+    *,
+    pruned: bool,
+    result: DiffResult,
+) -> None:
+    wanted = _by_parent(want.get(kind.name, []))
+    live = _by_parent(have.get(kind.name, []))
+    for parent, live_parent in pairs:
+        rekeyed = [_rekey(obj, live_parent.key, parent) for obj in live.get(live_parent.key, [])]
+        _diff_siblings(kind, parent, wanted.get(parent.key, []), rekeyed, result)
+    for parent in new:
+        _diff_siblings(kind, parent, wanted.get(parent.key, []), kind.implied(parent), result)
+    if not pruned:  # the children of a pruned parent go with it
+        result.unmanaged += sum(len(live.get(obj.key, [])) for obj in extra)
+
+
+def _diff_siblings(
+    kind: Kind, parent: Obj, desired: list[Obj], live: list[Obj], result: DiffResult
+) -> None:
+    pairs, new, extra = match(desired, live)
+    reused = list(zip(new, [obj for obj in extra if obj.extra.get("implied")], strict=False))
+    for want, have in reused:
+        note = f'reuses the default stage "{have.attrs.get("title")}"'
+        result.changes.append(_update(want, have, attr_diff(want.attrs, have.attrs), note=note))
+    _compare(kind, pairs, new[len(reused) :], result)
+    taken = {id(have) for _, have in reused}
+    absorbed = {title: want for want in desired for title in want.extra.get("absorbs", ())}
+    for obj in extra:
+        if id(obj) in taken:
+            continue
+        if obj.extra.get("implied"):
+            result.changes.append(_delete(obj, "a default stage of the new pipeline, not listed"))
+            continue
+        _register(result, obj.kind, obj.key, obj.id)
+        absorber: Obj | None = absorbed.get(str(obj.attrs.get("title", "")).casefold().strip())
+        reason = f'not listed in pipeline "{parent.label}"'
+        move_to = (absorber.kind, absorber.key) if absorber else None
+        moved = f'deals move to "{absorber.attrs["title"]}" first' if absorber else None
+        result.changes.append(replace(_delete(obj, reason), move_to=move_to, note=moved))
+
+
+def _rekey(obj: Obj, old_parent: str, parent: Obj) -> Obj:
+    """A live child under the key and label of the desired parent it was matched with."""
+    if old_parent == parent.key:
+        return obj
+    local = obj.key[len(old_parent) + 1 :]
+    title = obj.label.split(" / ", 1)[-1]
+    return replace(
+        obj, key=f"{parent.key}/{local}", parent=parent.key, label=f"{parent.label} / {title}"
+    )
+
+
+def _register(result: DiffResult, kind: str, key: str, object_id: str | None) -> None:
+    if object_id is not None:
+        result.ids[(kind, key)] = object_id
+
+
+def _create(obj: Obj) -> Change:
+    return Change("create", obj.kind, obj.key, obj.label, source=obj.source, desired=obj)
+
+
+def _update(want: Obj, have: Obj, changes: tuple[AttrDiff, ...], note: str | None = None) -> Change:
+    return Change(
+        "update",
+        want.kind,
+        want.key,
+        want.label,
+        id=have.id,
+        source=want.source,
+        diff=changes,
+        note=note,
+        desired=want,
+        live=have,
+    )
+
+
+def _delete(obj: Obj, reason: str) -> Change:
+    return Change("delete", obj.kind, obj.key, obj.label, id=obj.id, reason=reason, live=obj)
+
+
+def _by_kind(objs: Iterable[Obj]) -> dict[str, list[Obj]]:
+    out: dict[str, list[Obj]] = {}
+    for obj in objs:
+        out.setdefault(obj.kind, []).append(obj)
+    return out
+
+
+def _by_parent(objs: Iterable[Obj]) -> dict[str, list[Obj]]:
+    out: dict[str, list[Obj]] = {}
+    for obj in objs:
+        out.setdefault(obj.parent or "", []).append(obj)
+    return out

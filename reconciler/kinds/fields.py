@@ -1,0 +1,266 @@
+"""Contact custom fields: ``/fields``, their options and their list relations.
+
+A field is three resources [V-docs]: the field, its options (created in one call with
+``POST /fieldOption/bulk``, changed with ``PUT``/``DELETE /fieldOptions/{id}``, which are
+not in the published reference [V-2nd]) and its relations to lists (``/fieldRels``; relid 0
+means every list, and a field with no relation is not visible). Identity is the perstag as
+the API normalises it, with the case-folded title as a second way to match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field, model_validator
+
+from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Spec, as_int, as_str, casefold, managed
+from reconciler.perstag import field_perstag, normalise_perstag, perstag_from_title
+
+if TYPE_CHECKING:
+    from reconciler.plan import Change
+
+FieldType = Literal[
+    "text", "textarea", "date", "datetime", "dropdown", "listbox", "radio", "checkbox",
+    "hidden", "number",
+]  # fmt: skip
+CHOICE_TYPES = frozenset({"dropdown", "listbox", "radio", "checkbox"})
+ALL_LISTS: Literal["all"] = "all"
+
+
+class OptionSpec(Spec):
+    """One choice of a dropdown, listbox, radio or checkbox field."""
+
+    value: str = Field(min_length=1, description="The value stored on the contact.")
+    label: str | None = Field(None, description="What people see; the value when left out.")
+
+
+class FieldSpec(Spec):
+    """A contact custom field, its options and the lists it shows on."""
+
+    title: str = Field(min_length=1, description="The field's title, unique per account.")
+    perstag: str | None = Field(
+        None, description="Personalisation tag; derived from the title when left out."
+    )
+    type: FieldType = Field(description="The field's type.")
+    description: str = Field("", description="Help text; managed, empty when left out.")
+    default: str = Field("", description="Default value; managed, empty when left out.")
+    options: list[str | OptionSpec] | None = Field(
+        None,
+        description="Choices, complete and ordered (choice types only). Left out: not managed.",
+    )
+    lists: Literal["all"] | list[str] = Field(
+        ALL_LISTS, description='"all", or the stringids of the lists the field shows on.'
+    )
+    renamed_from: list[str] = Field(
+        default_factory=list, description="Earlier titles or perstags; updated in place."
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> FieldSpec:
+        if self.options is not None and self.type not in CHOICE_TYPES:
+            raise ValueError(
+                f"options are only for {', '.join(sorted(CHOICE_TYPES))} fields, not {self.type}"
+            )
+        values = [o if isinstance(o, str) else o.value for o in self.options or []]
+        repeated = sorted({v for v in values if values.count(v) > 1})
+        if repeated:
+            raise ValueError(f"option values must be unique; repeated: {', '.join(repeated)}")
+        if isinstance(self.lists, list) and len(set(self.lists)) != len(self.lists):
+            raise ValueError("lists names a list twice")
+        return self
+
+
+def _options(spec: FieldSpec) -> list[dict[str, str]]:
+    out = []
+    for option in spec.options or []:
+        if isinstance(option, str):
+            out.append({"value": option, "label": option})
+        else:
+            out.append({"value": option.value, "label": option.label or option.value})
+    return out
+
+
+class FieldKind(Kind):
+    name = "field"
+    section = "fields"
+    collection = "fields"
+    spec = FieldSpec
+    depends_on = ("list",)
+    sideloads = ("fieldOptions", "fieldRels")
+
+    def desired(self, spec: FieldSpec, source: str) -> list[Obj]:
+        perstag = field_perstag(spec.title, spec.perstag)
+        lists: Any = ALL_LISTS if spec.lists == ALL_LISTS else sorted(spec.lists)
+        values = {
+            "title": spec.title,
+            "perstag": perstag,
+            "type": spec.type,
+            "description": spec.description,
+            "default": spec.default,
+            "options": _options(spec),
+            "lists": lists,
+        }
+        always = ("title", "type", "description", "default", "lists")
+        aliases = {"title:" + casefold(spec.title)}
+        for old in spec.renamed_from:
+            aliases |= {normalise_perstag(old), perstag_from_title(old), "title:" + casefold(old)}
+        refs = () if lists == ALL_LISTS else tuple(("list", s) for s in lists)
+        return [
+            Obj(
+                kind=self.name,
+                key=perstag,
+                label=perstag,
+                attrs=managed(spec, values, always=always),
+                source=source,
+                aliases=tuple(sorted(aliases - {perstag})),
+                refs=refs,
+            )
+        ]
+
+    def normalise(self, raw: Raw) -> list[Obj]:
+        fields = raw["fields"]
+        stringids = {str(row["id"]): as_str(row.get("stringid")) for row in raw["lists"].items}
+        options: dict[str, list[dict[str, Any]]] = {}
+        for row in fields.sideloads.get("fieldOptions", []):
+            options.setdefault(str(row.get("field")), []).append(row)
+        relations: dict[str, dict[int, str]] = {}
+        for row in fields.sideloads.get("fieldRels", []):
+            relations.setdefault(str(row.get("field")), {})[as_int(row.get("relid"))] = str(
+                row["id"]
+            )
+        out = []
+        for row in fields.items:
+            field_id = str(row["id"])
+            out.append(
+                self._live(row, options.get(field_id, []), relations.get(field_id, {}), stringids)
+            )
+        return out
+
+    def _live(
+        self,
+        row: Mapping[str, Any],
+        options: list[dict[str, Any]],
+        relations: dict[int, str],
+        stringids: Mapping[str, str],
+    ) -> Obj:
+        ordered = sorted(options, key=lambda o: (as_int(o.get("orderid")), as_int(o.get("id"))))
+        attrs = {
+            "title": as_str(row.get("title")),
+            "perstag": as_str(row.get("perstag")),
+            "type": as_str(row.get("type")),
+            "description": as_str(row.get("descript")),
+            "default": as_str(row.get("defval")),
+            "options": [
+                {"value": as_str(o.get("value")), "label": as_str(o.get("label"))} for o in ordered
+            ],
+            "lists": _lists_attr(relations, stringids),
+        }
+        live = {
+            "options": {as_str(o.get("value")): dict(o) for o in ordered},
+            "relations": dict(relations),
+        }
+        return Obj(
+            self.name,
+            attrs["perstag"],
+            attrs["perstag"],
+            attrs,
+            id=str(row["id"]),
+            aliases=("title:" + casefold(attrs["title"]),),
+            extra=live,
+        )
+
+    def describe_delete(self, obj: Obj, count: int) -> str | None:
+        return "the values contacts hold in it are deleted"
+
+    async def create(self, api: Api, change: Change, ids: Ids) -> str:
+        assert change.desired is not None
+        attrs = change.desired.attrs
+
+        async def find() -> Any:
+            found = await api.get("/fields", {"filters[perstag]": change.key, "limit": 100})
+            rows = [r for r in found.get("fields", []) if r.get("perstag") == change.key]
+            return {"field": rows[0]} if rows else None
+
+        body = await api.create("/fields", {"field": _field_payload(attrs)}, find=find)
+        field_id = str(body["field"]["id"])
+        await _sync_options(api, field_id, attrs.get("options"), {})
+        await _sync_relations(api, field_id, attrs.get("lists", ALL_LISTS), {}, ids)
+        return field_id
+
+    async def update(self, api: Api, change: Change, ids: Ids) -> None:
+        assert change.desired is not None and change.live is not None and change.id
+        attrs, live = change.desired.attrs, change.live.extra
+        changed = {d.path for d in change.diff}
+        scalars = {k: v for k, v in attrs.items() if k in changed and k in _FIELD_KEYS}
+        if scalars:
+            await api.put(f"/fields/{change.id}", {"field": _field_payload(scalars)})
+        if "options" in changed:
+            await _sync_options(api, change.id, attrs["options"], live.get("options", {}))
+        if "lists" in changed:
+            await _sync_relations(api, change.id, attrs["lists"], live.get("relations", {}), ids)
+
+    async def delete(self, api: Api, change: Change, ids: Ids) -> None:
+        await api.delete(f"/fields/{change.id}")
+
+
+_FIELD_KEYS = {
+    "title": "title",
+    "perstag": "perstag",
+    "type": "type",
+    "description": "descript",
+    "default": "defval",
+}
+
+
+def _field_payload(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    return {api_key: attrs[key] for key, api_key in _FIELD_KEYS.items() if key in attrs}
+
+
+def _lists_attr(relations: Mapping[int, str], stringids: Mapping[str, str]) -> Any:
+    if set(relations) == {0}:
+        return ALL_LISTS
+    names = [
+        ALL_LISTS if relid == 0 else stringids.get(str(relid), f"#{relid}") for relid in relations
+    ]
+    return sorted(names)
+
+
+async def _sync_options(
+    api: Api, field_id: str, desired: Any, live: Mapping[str, Mapping[str, Any]]
+) -> None:
+    """Make the options exactly ``desired``, in order, with the fewest calls: one bulk create
+    for the new ones, a PUT for each one whose label or position moved, a DELETE for each one
+    no longer listed."""
+    if desired is None:
+        return
+    new = []
+    for position, option in enumerate(desired, start=1):
+        current = live.get(option["value"])
+        if current is None:
+            new.append({"field": field_id, "value": option["value"], "label": option["label"],
+                        "orderid": position, "isdefault": False})  # fmt: skip
+        elif (
+            as_str(current.get("label")) != option["label"]
+            or as_int(current.get("orderid")) != position
+        ):
+            body = {"fieldOption": {"label": option["label"], "orderid": position}}
+            await api.put(f"/fieldOptions/{current['id']}", body)
+    if new:
+        await api.create("/fieldOption/bulk", {"fieldOptions": new})
+    wanted = {option["value"] for option in desired}
+    for value, current in live.items():
+        if value not in wanted:
+            await api.delete(f"/fieldOptions/{current['id']}")
+
+
+async def _sync_relations(
+    api: Api, field_id: str, lists: Any, live: Mapping[int, str], ids: Ids
+) -> None:
+    """Make the field's list relations exactly ``lists``: new ones first, so that the field
+    is never left without a relation (and so invisible) in between."""
+    wanted = {0} if lists == ALL_LISTS else {int(ids[("list", stringid)]) for stringid in lists}
+    for relid in sorted(wanted - set(live)):
+        await api.create("/fieldRels", {"fieldRel": {"field": int(field_id), "relid": relid}})
+    for relid in sorted(set(live) - wanted):
+        await api.delete(f"/fieldRels/{live[relid]}")

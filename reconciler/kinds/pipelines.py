@@ -1,0 +1,151 @@
+"""Deal pipelines: ``/dealGroups``. Identity is the title case-folded.
+
+Creating a pipeline also creates three stages [V-docs]; the stage kind declares them as
+``implied`` so the plan reuses them for the listed stages instead of adding more. Deleting a
+pipeline deletes its stages and every deal in them [V-docs], so a pipeline with deals is
+never deleted.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field
+
+from reconciler.kinds.base import (
+    Api,
+    Ids,
+    Kind,
+    Obj,
+    Raw,
+    Spec,
+    as_bool,
+    as_int,
+    as_str,
+    casefold,
+    managed,
+)
+from reconciler.kinds.stages import (
+    StageSpec,
+    count_deals,
+    desired_stages,
+    refuse_if_deals,
+    stage_key,
+)
+
+if TYPE_CHECKING:
+    from reconciler.plan import Change
+
+AUTOASSIGN = {"off": 0, "round_robin": 1, "deal_value": 2}
+_AUTOASSIGN_NAMES = {number: name for name, number in AUTOASSIGN.items()}
+
+
+class PipelineSpec(Spec):
+    """A deal pipeline and its stages."""
+
+    title: str = Field(min_length=1, description="The pipeline's title, unique per account.")
+    currency: str | None = Field(
+        None,
+        pattern=r"^[a-z]{3}$",
+        description='Lower-case ISO code; "usd" on create when left out.',
+    )
+    allgroups: bool | None = Field(None, description="Every user group may manage it.")
+    allusers: bool | None = Field(None, description="New deals are assigned to every user.")
+    autoassign: Literal["off", "round_robin", "deal_value"] | None = Field(
+        None, description="How new deals are assigned."
+    )
+    stages: list[str | StageSpec] = Field(
+        description="The stages, complete and ordered; a title or a mapping."
+    )
+    renamed_from: list[str] = Field(
+        default_factory=list, description="Earlier titles; the live pipeline is renamed in place."
+    )
+
+
+class PipelineKind(Kind):
+    name = "pipeline"
+    section = "pipelines"
+    collection = "dealGroups"
+    spec = PipelineSpec
+    sideloads = ("dealStages",)
+    dependents = "deals"
+
+    def desired(self, spec: PipelineSpec, source: str) -> list[Obj]:
+        values = {
+            "title": spec.title,
+            "currency": spec.currency,
+            "allgroups": spec.allgroups,
+            "allusers": spec.allusers,
+            "autoassign": spec.autoassign,
+        }
+        pipeline = Obj(
+            kind=self.name,
+            key=casefold(spec.title),
+            label=spec.title,
+            attrs=managed(spec, values, always=("title",)),
+            source=source,
+            aliases=tuple(casefold(old) for old in spec.renamed_from),
+        )
+        return [pipeline, *desired_stages(pipeline, spec.stages, source)]
+
+    def normalise(self, raw: Raw) -> list[Obj]:
+        out = []
+        for row in raw["dealGroups"].items:
+            title = as_str(row.get("title"))
+            attrs = {
+                "title": title,
+                "currency": as_str(row.get("currency")).lower(),
+                "allgroups": as_bool(row.get("allgroups")),
+                "allusers": as_bool(row.get("allusers")),
+                "autoassign": _AUTOASSIGN_NAMES.get(as_int(row.get("autoassign")), "off"),
+            }
+            out.append(Obj(self.name, casefold(title), title, attrs, id=str(row["id"])))
+        return out
+
+    def describe_delete(self, obj: Obj, count: int) -> str | None:
+        return f"{count} deals would be deleted with its stages" if count else None
+
+    async def count_dependents(self, api: Api, obj: Obj) -> int:
+        return await count_deals(api, "group", obj.id)
+
+    def _payload(self, attrs: Any) -> dict[str, Any]:
+        body = {k: attrs[k] for k in ("title", "currency") if attrs.get(k) is not None}
+        for flag in ("allgroups", "allusers"):
+            if attrs.get(flag) is not None:
+                body[flag] = int(attrs[flag])
+        if attrs.get("autoassign") is not None:
+            body["autoassign"] = AUTOASSIGN[attrs["autoassign"]]
+        return body
+
+    async def create(self, api: Api, change: Change, ids: Ids) -> str:
+        assert change.desired is not None
+        body = {"currency": "usd", **self._payload(change.desired.attrs)}
+
+        async def find() -> Any:
+            found = await api.get("/dealGroups", {"filters[title]": body["title"], "limit": 100})
+            rows = [
+                r
+                for r in found.get("dealGroups", [])
+                if casefold(as_str(r.get("title"))) == change.key
+            ]
+            return (
+                {"dealGroup": rows[0], "dealStages": found.get("dealStages", [])} if rows else None
+            )
+
+        created = await api.create("/dealGroups", {"dealGroup": body}, find=find)
+        pipeline_id = str(created["dealGroup"]["id"])
+        for stage in created.get("dealStages", []):
+            if str(stage.get("group")) == pipeline_id:
+                ids[("stage", stage_key(change.key, as_str(stage.get("title"))))] = str(stage["id"])
+        return pipeline_id
+
+    async def update(self, api: Api, change: Change, ids: Ids) -> None:
+        assert change.desired is not None
+        changed = {d.path for d in change.diff}
+        attrs = {k: v for k, v in change.desired.attrs.items() if k in changed}
+        await api.put(f"/dealGroups/{change.id}", {"dealGroup": self._payload(attrs)})
+
+    async def delete(self, api: Api, change: Change, ids: Ids) -> None:
+        assert change.id is not None
+        await refuse_if_deals(api, "group", change.id, f'pipeline "{change.label}"')
+        await api.delete(f"/dealGroups/{change.id}")

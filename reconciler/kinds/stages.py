@@ -1,0 +1,212 @@
+"""Deal stages: ``/dealStages``, listed inside their pipeline in the manifests.
+
+Identity is (pipeline, title case-folded); the key is ``<pipeline key>/<title>``. A
+pipeline's stage list is complete and ordered: ``order`` is the position. Deleting a stage
+deletes its deals [V-docs], so a stage with deals is only deleted after they are moved
+(``PUT /dealStages/{id}/deals``, same pipeline only) to the stage that ``absorbs`` it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field
+
+from reconciler.errors import PlanError
+from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Spec, as_int, as_str, casefold, managed
+
+if TYPE_CHECKING:
+    from reconciler.plan import Change
+
+# What POST /dealGroups creates by itself [V-docs create-a-pipeline].
+DEFAULT_STAGES = (("To Contact", "18D499"), ("In Contact", "32B0FC"), ("Follow Up", "E6CE4B"))
+DEFAULT_WIDTH = 280
+DEFAULT_DEAL_ORDER = "next-action DESC"
+
+
+class StageSpec(Spec):
+    """A stage of a pipeline."""
+
+    title: str = Field(min_length=1, description="The stage's title, unique in its pipeline.")
+    color: str | None = Field(
+        None,
+        pattern=r"^[0-9A-Fa-f]{6}$",
+        description="Six hex digits, no '#'; not managed if left out.",
+    )
+    width: int | None = Field(None, ge=100, le=1000, description="Column width in pixels.")
+    deal_order: str | None = Field(
+        None,
+        pattern=r"^[a-z-]+ (ASC|DESC)$",
+        description='How deals sort in the column, e.g. "next-action DESC".',
+    )
+    absorbs: list[str] = Field(
+        default_factory=list,
+        description="Titles of stages being removed whose deals move here before they are deleted.",
+    )
+    renamed_from: list[str] = Field(
+        default_factory=list, description="Earlier titles; the live stage is renamed in place."
+    )
+
+
+def stage_key(pipeline_key: str, title: str) -> str:
+    return f"{pipeline_key}/{casefold(title)}"
+
+
+def desired_stages(pipeline: Obj, stages: list[str | StageSpec], source: str) -> list[Obj]:
+    """The stage objects of one pipeline entry, in order."""
+    out = []
+    for position, entry in enumerate(stages, start=1):
+        spec = StageSpec(title=entry) if isinstance(entry, str) else entry
+        values = {
+            "title": spec.title,
+            "order": position,
+            "color": spec.color.upper() if spec.color else None,
+            "width": spec.width,
+            "deal_order": spec.deal_order,
+        }
+        out.append(
+            Obj(
+                kind="stage",
+                key=stage_key(pipeline.key, spec.title),
+                label=f"{pipeline.label} / {spec.title}",
+                attrs=managed(spec, values, always=("title", "order")),
+                source=source,
+                aliases=tuple(stage_key(pipeline.key, old) for old in spec.renamed_from),
+                parent=pipeline.key,
+                refs=(("pipeline", pipeline.key),),
+                extra={"absorbs": tuple(casefold(t) for t in spec.absorbs)},
+            )
+        )
+    return out
+
+
+class StageKind(Kind):
+    name = "stage"
+    section = "pipelines"
+    collection = "dealGroups"
+    spec = StageSpec
+    depends_on = ("pipeline",)
+    child_of = "pipeline"
+    sideloads = ("dealStages",)
+    dependents = "deals"
+
+    def desired(self, spec: StageSpec, source: str) -> list[Obj]:
+        return []  # stages come with their pipeline: see desired_stages
+
+    def normalise(self, raw: Raw) -> list[Obj]:
+        pipelines = {str(row["id"]): as_str(row.get("title")) for row in raw["dealGroups"].items}
+        out = []
+        for row in raw["dealGroups"].sideloads.get("dealStages", []):
+            pipeline = pipelines.get(str(row.get("group")))
+            if pipeline is None:
+                continue
+            title = as_str(row.get("title"))
+            attrs = {
+                "title": title,
+                "order": as_int(row.get("order")),
+                "color": as_str(row.get("color")).upper(),
+                "width": as_int(row.get("width"), DEFAULT_WIDTH),
+                "deal_order": as_str(row.get("dealOrder")),
+            }
+            out.append(
+                Obj(
+                    self.name,
+                    stage_key(casefold(pipeline), title),
+                    f"{pipeline} / {title}",
+                    attrs,
+                    id=str(row["id"]),
+                    parent=casefold(pipeline),
+                    extra={"pipeline_id": str(row.get("group"))},
+                )
+            )
+        return out
+
+    def implied(self, parent: Obj) -> list[Obj]:
+        return [
+            Obj(
+                self.name,
+                stage_key(parent.key, title),
+                f"{parent.label} / {title}",
+                {
+                    "title": title,
+                    "order": order,
+                    "color": color,
+                    "width": DEFAULT_WIDTH,
+                    "deal_order": DEFAULT_DEAL_ORDER,
+                },  # fmt: skip
+                parent=parent.key,
+                extra={"implied": True},
+            )
+            for order, (title, color) in enumerate(DEFAULT_STAGES, start=1)
+        ]
+
+    def describe_delete(self, obj: Obj, count: int) -> str | None:
+        return f"{count} deals would be deleted with it" if count else None
+
+    async def count_dependents(self, api: Api, obj: Obj) -> int:
+        return await count_deals(api, "stage", obj.id)
+
+    def _payload(self, attrs: Any) -> dict[str, Any]:
+        names = {"title": "title", "order": "order", "color": "color", "width": "width",
+                 "deal_order": "dealOrder"}  # fmt: skip
+        return {api_key: attrs[key] for key, api_key in names.items() if attrs.get(key) is not None}
+
+    async def create(self, api: Api, change: Change, ids: Ids) -> str:
+        assert change.desired is not None and change.desired.parent is not None
+        group = ids[("pipeline", change.desired.parent)]
+        body = {"dealStage": {**self._payload(change.desired.attrs), "group": group}}
+
+        async def find() -> Any:
+            found = await api.get("/dealStages", {"filters[d_groupid]": group, "limit": 100})
+            title = casefold(change.desired.attrs["title"]) if change.desired else ""
+            rows = [
+                r for r in found.get("dealStages", []) if casefold(as_str(r.get("title"))) == title
+            ]
+            return {"dealStage": rows[0]} if rows else None
+
+        created = await api.create("/dealStages", body, find=find)
+        return str(created["dealStage"]["id"])
+
+    async def update(self, api: Api, change: Change, ids: Ids) -> None:
+        assert change.desired is not None
+        changed = {d.path for d in change.diff}
+        attrs = {k: v for k, v in change.desired.attrs.items() if k in changed}
+        await api.put(f"/dealStages/{resolve_id(change, ids)}", {"dealStage": self._payload(attrs)})
+
+    async def delete(self, api: Api, change: Change, ids: Ids) -> None:
+        stage_id = resolve_id(change, ids)
+        if change.move_to:
+            target = ids[change.move_to]
+            await api.put(f"/dealStages/{stage_id}/deals", {"deal": {"stage": target}})
+        elif change.live is None or not change.live.extra.get("implied"):
+            await refuse_if_deals(api, "stage", stage_id, f'stage "{change.label}"')
+        await api.delete(f"/dealStages/{stage_id}")
+
+
+def resolve_id(change: Change, ids: Ids) -> str:
+    """The live id of a change's object; a reused default stage only has one once its
+    pipeline has been created, under its default key."""
+    if change.id:
+        return change.id
+    assert change.live is not None
+    return ids[(change.kind, change.live.key)]
+
+
+async def count_deals(api: Api, by: str, object_id: str | None) -> int:
+    """Deals in a stage or a pipeline: one GET of one row, reading ``meta.total``.
+    ``filters[stage]`` and ``filters[group]`` on ``/deals`` are in the deals reference [INF]."""
+    if object_id is None:
+        return 0
+    body = await api.get("/deals", {f"filters[{by}]": object_id, "limit": 1})
+    return as_int((body.get("meta") or {}).get("total"))
+
+
+async def refuse_if_deals(api: Api, by: str, object_id: str, what: str) -> None:
+    """Deals may have arrived since the plan was made: never delete them silently."""
+    count = await count_deals(api, by, object_id)
+    if count:
+        raise PlanError(
+            f"{what} has {count} deal(s) now, so deleting it would delete them; "
+            "nothing was deleted. Move the deals, or name the stage in another stage's "
+            "`absorbs`, and plan again."
+        )

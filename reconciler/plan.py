@@ -1,0 +1,209 @@
+"""Changes and the plan: ordering, safety checks, secrets and the fingerprint (pure).
+
+A ``Plan`` is the list of changes in the exact order apply runs them, decided here once:
+creates and updates parents first (the kinds' ``depends_on`` graph: lists and tags, then
+fields, then pipelines, then stages, then webhooks), then deletes in the reverse order.
+Apply never reorders. ``Plan.data`` is the one plain form that the JSON renderer, the
+fingerprint and the golden files read; every string in it has secrets masked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from reconciler.errors import PlanError
+from reconciler.kinds.base import Obj, Ref
+
+Action = Literal["create", "update", "delete"]
+PLAN_FORMAT = "acr-plan/1"
+_PHASE = {"create": 0, "update": 0, "delete": 1}
+
+
+@dataclass(frozen=True)
+class AttrDiff:
+    """One attribute that differs: its path, the live value and the desired one."""
+
+    path: str
+    before: Any
+    after: Any
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return {"path": self.path, "before": self.before, "after": self.after}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One create, update or delete of one object.
+
+    ``desired`` and ``live`` are what apply works from; they stay out of ``data`` (the live
+    object carries sub-object ids, the desired one unmasked secrets).
+    """
+
+    action: Action
+    kind: str
+    key: str
+    label: str
+    id: str | None = None
+    source: str | None = None
+    diff: tuple[AttrDiff, ...] = ()
+    reason: str | None = None  # why a delete: "pruned", "not listed in pipeline ..."
+    note: str | None = None  # what else happens: 'reuses default stage "To Contact"'
+    move_to: Ref | None = None  # a stage delete: the stage its deals move to first
+    dependents: int = 0  # records that hang off the object: deals, tagged contacts
+    desired: Obj | None = field(default=None, compare=False)
+    live: Obj | None = field(default=None, compare=False)
+
+    @property
+    def ref(self) -> Ref:
+        return (self.kind, self.key)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"action": self.action, "kind": self.kind, "key": self.key}
+        if self.id is not None:
+            out["id"] = self.id
+        if self.source:
+            out["source"] = self.source
+        if self.action == "create" and self.desired is not None:
+            out["after"] = dict(self.desired.attrs)
+        if self.diff:
+            out["diff"] = [d.data for d in self.diff]
+        for name in ("reason", "note"):
+            if getattr(self, name):
+                out[name] = getattr(self, name)
+        if self.move_to:
+            out["move_to"] = {"kind": self.move_to[0], "key": self.move_to[1]}
+        if self.dependents:
+            out["dependents"] = self.dependents
+        return out
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The changes in apply order, the unmanaged count, and what is needed to show it safely."""
+
+    changes: tuple[Change, ...]
+    unmanaged: int = 0
+    target: str = "default"
+    endpoint: str = ""  # a safe description of the account, for the plan's heading
+    ids: Mapping[Ref, str] = field(default_factory=dict, compare=False)  # live ids by ref
+    secrets: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    inputs: str = ""  # sha256 of the manifests and the live objects the plan was made from
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {"create": 0, "update": 0, "delete": 0}
+        for change in self.changes:
+            counts[change.action] += 1
+        return {**counts, "unmanaged": self.unmanaged}
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+    @property
+    def data(self) -> dict[str, Any]:
+        body = {
+            "format": PLAN_FORMAT,
+            "target": self.target,
+            "summary": self.summary,
+            "changes": [mask(c.data, self.secrets) for c in self.changes],
+        }
+        return {**body, "fingerprint": self.fingerprint}
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of what the plan was made from and what it will do (secrets masked)."""
+        changes = [mask(c.data, self.secrets) for c in self.changes]
+        text = json.dumps({"inputs": self.inputs, "changes": changes}, sort_keys=True)
+        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def build_plan(
+    changes: Iterable[Change],
+    *,
+    depends_on: Mapping[str, Sequence[str]],
+    unmanaged: int = 0,
+    **context: Any,
+) -> Plan:
+    """Order the changes (parents first, deletes last and reversed) and check them."""
+    rank = kind_rank(depends_on)
+    unknown = {c.kind for c in changes} - set(rank)
+    if unknown:
+        raise PlanError(f"no ordering is known for kind(s): {', '.join(sorted(unknown))}")
+    ordered = sorted(changes, key=lambda c: _order_key(c, rank))
+    check_safety(ordered)
+    return Plan(changes=tuple(ordered), unmanaged=unmanaged, **context)
+
+
+def _order_key(change: Change, rank: Mapping[str, int]) -> tuple[Any, ...]:
+    phase = _PHASE[change.action]
+    kind_rank = rank[change.kind] if phase == 0 else -rank[change.kind]
+    position = change.desired.attrs.get("order", 0) if change.desired else 0
+    return (phase, kind_rank, change.desired.parent if change.desired else "", position, change.key)
+
+
+def kind_rank(depends_on: Mapping[str, Sequence[str]]) -> dict[str, int]:
+    """Each kind's place in one order where every kind comes after those it depends on;
+    ties keep the order of ``depends_on``. A cycle is an error that names it."""
+    order: list[str] = []
+
+    def visit(kind: str, path: tuple[str, ...]) -> None:
+        if kind in path:
+            cycle = " -> ".join((*path[path.index(kind) :], kind))
+            raise PlanError(f"the kinds depend on each other in a cycle: {cycle}")
+        if kind in order:
+            return
+        for parent in depends_on.get(kind, ()):
+            visit(parent, (*path, kind))
+        order.append(kind)
+
+    for kind in depends_on:
+        visit(kind, ())
+    return {kind: position for position, kind in enumerate(order)}
+
+
+def check_safety(changes: Sequence[Change]) -> None:
+    """Refuse a plan that would lose records without a place to move them."""
+    losses = [
+        c
+        for c in changes
+        if c.action == "delete" and c.dependents and c.move_to is None and c.kind in _GUARDED
+    ]
+    if losses:
+        lines = [f'  {c.kind} "{c.label}": {c.dependents} {_GUARDED[c.kind]}' for c in losses]
+        raise PlanError(
+            "refusing to plan deletes that would delete records with them:\n"
+            + "\n".join(lines)
+            + "\nList the stage again, or name it in another stage's `absorbs` so its deals"
+            " move there first, or move the deals yourself."
+        )
+
+
+# Kinds whose deletes take records with them, and what those records are.
+_GUARDED = {"stage": "deals would be deleted", "pipeline": "deals would be deleted"}
+
+
+def with_dependents(change: Change, count: int) -> Change:
+    return replace(change, dependents=count)
+
+
+def mask(value: Any, secrets: Mapping[str, str]) -> Any:
+    """``value`` with every secret's text replaced by its ``${env.NAME}`` reference."""
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        for name, secret in sorted(secrets.items(), key=lambda item: -len(item[1])):
+            if secret:
+                value = value.replace(secret, f"${{env.{name}}}")
+        return value
+    if isinstance(value, Mapping):
+        return {k: mask(v, secrets) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask(v, secrets) for v in value]
+    return value

@@ -1,0 +1,72 @@
+import pytest
+
+from reconciler.diff import diff
+from reconciler.errors import PlanError
+from reconciler.kinds import dependency_graph
+from reconciler.plan import Change, build_plan, kind_rank, mask
+
+from .helpers import desired, stage_row
+
+
+def _plan(changes, **kw):
+    return build_plan(changes, depends_on=dependency_graph(), **kw)
+
+
+def test_creates_parents_first_and_deletes_last_in_reverse():
+    changes = [
+        Change("delete", "tag", "contact:old", "Old", id="1"),
+        Change("create", "webhook", "w", "w"),
+        Change("delete", "webhook", "x", "x", id="2"),
+        Change("create", "field", "F", "F"),
+        Change("create", "list", "l", "l"),
+        Change("update", "tag", "contact:a", "a", id="3"),
+        Change("create", "pipeline", "p", "p"),
+        Change("delete", "field", "G", "G", id="4"),
+    ]
+    order = [(c.action, c.kind) for c in _plan(changes).changes]
+    assert order == [
+        ("update", "tag"), ("create", "list"), ("create", "field"), ("create", "pipeline"),
+        ("create", "webhook"), ("delete", "webhook"), ("delete", "field"), ("delete", "tag"),
+    ]  # fmt: skip
+
+
+def test_stages_are_ordered_by_position_within_their_pipeline():
+    result = diff(desired("pipelines", title="Sales", stages=["A", "B", "C", "D", "E"]), [])
+    keys = [c.key for c in _plan(result.changes).changes if c.action != "delete"]
+    assert keys == ["sales", "sales/a", "sales/b", "sales/c", "sales/d", "sales/e"]
+
+
+def test_a_dependency_cycle_is_an_error_naming_it():
+    with pytest.raises(PlanError, match="a -> b -> a"):
+        kind_rank({"a": ("b",), "b": ("a",)})
+
+
+def test_deleting_a_stage_with_deals_and_no_absorber_is_refused_with_the_count():
+    change = Change("delete", "stage", "sales/won", "Sales / Won", id="9", dependents=3)
+    with pytest.raises(PlanError, match='stage "Sales / Won": 3 deals'):
+        _plan([change])
+
+
+def test_deleting_a_stage_whose_deals_move_is_allowed():
+    change = Change("delete", "stage", "s/w", "S / W", id="9", dependents=3, move_to=("stage", "s/x"))
+    assert _plan([change]).summary == {"create": 0, "update": 0, "delete": 1, "unmanaged": 0}
+
+
+def test_plan_data_is_stable_and_masks_secrets():
+    hook = desired("webhooks", name="CRM", url="https://h/x?token=s3cr3t", events=["subscribe"],
+                   sources=["api"])  # fmt: skip
+    plan = _plan(diff(hook, []).changes, secrets={"HOOK_TOKEN": "s3cr3t"}, inputs="abc")
+    text = str(plan.data)
+    assert "s3cr3t" not in text and "${env.HOOK_TOKEN}" in text
+    assert plan.data == _plan(diff(hook, []).changes, secrets={"HOOK_TOKEN": "s3cr3t"}, inputs="abc").data
+    assert plan.data["changes"][0]["source"] == "manifests/webhooks.yaml:1"
+    assert plan.fingerprint.startswith("sha256:")
+
+
+def test_mask_reaches_nested_values():
+    assert mask({"a": ["x-TOKEN-y"]}, {"T": "TOKEN"}) == {"a": ["x-${env.T}-y"]}
+
+
+def test_stage_row_helper_is_normalised_like_the_api():
+    row = stage_row("1", "2", "Lead", 1)
+    assert row["order"] == "1"
