@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from reconciler.errors import PlanError
@@ -112,14 +113,14 @@ class Plan:
             "format": PLAN_FORMAT,
             "target": self.target,
             "summary": self.summary,
-            "changes": [mask(c.data, self.secrets) for c in self.changes],
+            "changes": [masked_data(c, self.secrets) for c in self.changes],
         }
         return {**body, "fingerprint": self.fingerprint}
 
     @property
     def fingerprint(self) -> str:
         """A digest of what the plan was made from and what it will do (secrets masked)."""
-        changes = [mask(c.data, self.secrets) for c in self.changes]
+        changes = [masked_data(c, self.secrets) for c in self.changes]
         text = json.dumps({"inputs": self.inputs, "changes": changes}, sort_keys=True)
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
@@ -189,8 +190,16 @@ def check_safety(changes: Sequence[Change]) -> None:
 _GUARDED = {"stage": "deals would be deleted", "pipeline": "deals would be deleted"}
 
 
-def with_dependents(change: Change, count: int) -> Change:
-    return replace(change, dependents=count)
+def masked_data(change: Change, secrets: Mapping[str, str]) -> dict[str, Any]:
+    """``change.data`` with every secret masked, the old value of a changed secret included."""
+    data = mask(change.data, secrets)
+    if change.diff:
+        data["diff"] = []
+        for d in change.diff:
+            before, after, secret_changed = mask_pair(d.before, d.after, secrets)
+            row = {"path": d.path, "before": before, "after": after}
+            data["diff"].append({**row, "secret_changed": True} if secret_changed else row)
+    return data
 
 
 def mask(value: Any, secrets: Mapping[str, str]) -> Any:
@@ -207,3 +216,40 @@ def mask(value: Any, secrets: Mapping[str, str]) -> Any:
     if isinstance(value, list | tuple):
         return [mask(v, secrets) for v in value]
     return value
+
+
+_PLACEHOLDER = re.compile(r"\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def mask_pair(before: Any, after: Any, secrets: Mapping[str, str]) -> tuple[Any, Any, bool]:
+    """Both sides of a change masked, and whether only a secret changed.
+
+    The desired side names its secrets; the live side holds whatever value the account has,
+    which ``mask`` cannot recognise once the secret has changed. When the live text is the
+    desired text with other values where the ``${env.NAME}`` references are, it is shown as
+    that same masked text, so the old secret is not printed either.
+    """
+    masked_before, masked_after = mask(before, secrets), mask(after, secrets)
+    if (
+        isinstance(masked_before, str)
+        and isinstance(masked_after, str)
+        and masked_before != masked_after
+        and _pattern(masked_after, secrets).fullmatch(masked_before)
+    ):
+        masked_before = masked_after
+    secret_changed = before != after and masked_before == masked_after
+    return masked_before, masked_after, secret_changed
+
+
+def _pattern(masked: str, secrets: Mapping[str, str]) -> re.Pattern[str]:
+    """``masked`` as a pattern in which each secret reference stands for any text."""
+    pieces: list[str] = []
+    position = 0
+    for found in _PLACEHOLDER.finditer(masked):
+        if found.group(1) not in secrets:
+            continue
+        pieces += [re.escape(masked[position : found.start()]), "(.+)"]
+        position = found.end()
+    if not pieces:
+        return re.compile(r"(?!)")  # no secret in it: nothing else stands for it
+    return re.compile("".join(pieces) + re.escape(masked[position:]), re.DOTALL)

@@ -1,0 +1,34 @@
+"""Plan renderers: text (stdout), JSON (``--format json`` and ``--out``), markdown (PR comments).
+
+Text and markdown are drawn from one row model (``rows.rows``); JSON is ``Plan.data``.
+Renderers are pure functions of the plan: they return text and never print. To add a
+format, write one function ``(Plan) -> str`` and register it in ``RENDERERS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from reconciler.plan import Plan
+from reconciler.render.json_form import render_json
+from reconciler.render.markdown import render_markdown
+from reconciler.render.text import render_text
+
+RENDERERS: Mapping[str, Callable[[Plan], str]] = {
+    "text": render_text,
+    "json": render_json,
+    "markdown": render_markdown,
+}
+FORMATS: tuple[str, ...] = tuple(RENDERERS)
+
+
+def render(plan: Plan, fmt: str) -> str:
+    """The plan in format ``fmt`` (one of ``FORMATS``), as text ending in a newline."""
+    try:
+        renderer = RENDERERS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown plan format {fmt!r}; known: {', '.join(FORMATS)}") from None
+    return renderer(plan)
+
+
+__all__ = ["FORMATS", "RENDERERS", "render", "render_json", "render_markdown", "render_text"]

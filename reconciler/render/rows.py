@@ -1,0 +1,171 @@
+"""The one row model the text and markdown forms are drawn from (pure).
+
+Every change of a plan becomes one ``Row``: its symbol, kind, label, trailing note and the
+detail lines a reviewer reads under it (a create's attributes, an update's changed
+attributes). Every string in a row has the plan's secrets masked, so a renderer that only
+reads rows cannot leak one. The JSON form does not use rows: it dumps ``Plan.data``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reconciler.plan import AttrDiff, Change, Plan, mask, mask_pair
+
+SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One change as a reviewer reads it; every string already masked."""
+
+    action: str  # "create", "update", "delete"
+    symbol: str  # "+", "~", "-"
+    kind: str
+    label: str
+    note: str  # why and what else happens ("pruned: not in the manifests"), or ""
+    details: tuple[str, ...]  # 'name: "News" -> "Newsletter"', one per attribute
+    source: str | None  # "manifests/tags.yaml:2"
+
+    @property
+    def head(self) -> str:
+        """``+ tag "VIP Customer"``: the row's first line, without indentation or note."""
+        return f"{self.symbol} {self.kind} {quote(self.label)}"
+
+
+def rows(plan: Plan) -> list[Row]:
+    """One row per change, in plan order, with every string masked."""
+    return [_row(change, plan.secrets) for change in plan.changes]
+
+
+def title(plan: Plan) -> str:
+    """``acr plan — target production (Maton connection 9e8b…dca)``, masked."""
+    where = f" ({plan.endpoint})" if plan.endpoint else ""
+    return _masked(f"acr plan — target {plan.target}{where}", plan.secrets)
+
+
+def tally(plan: Plan) -> str:
+    """``1 to create, 2 to update, 2 to delete``."""
+    counts = plan.summary
+    return ", ".join(f"{counts[action]} to {action}" for action in SYMBOLS)
+
+
+def unmanaged(count: int) -> str:
+    """``14 unmanaged objects`` / ``1 unmanaged object``."""
+    return f"{count} unmanaged object{'' if count == 1 else 's'}"
+
+
+def quote(value: Any) -> str:
+    """A value as one line of JSON: strings quoted and escaped, non-ASCII kept readable."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _row(change: Change, secrets: Mapping[str, str]) -> Row:
+    note = "; ".join(part for part in (change.reason, change.note) if part)
+    if change.action == "create":
+        attrs = change.desired.attrs if change.desired is not None else {}
+        details = tuple(
+            _masked(f"{name}: {value_text(mask(value, secrets))}", secrets)
+            for name, value in attrs.items()
+        )
+    else:
+        details = tuple(describe(d, secrets) for d in change.diff)
+    return Row(
+        action=change.action,
+        symbol=SYMBOLS[change.action],
+        kind=_masked(change.kind, secrets),
+        label=_masked(change.label, secrets),
+        note=_masked(note, secrets),
+        details=details,
+        source=_masked(change.source, secrets) if change.source else None,
+    )
+
+
+def describe(diff: AttrDiff, secrets: Mapping[str, str]) -> str:
+    """One detail line for a changed attribute: ``path: <what changed>``, masked."""
+    before, after, secret_changed = mask_pair(diff.before, diff.after, secrets)
+    line = f"{diff.path}: {change_text(before, after)}"
+    return _masked(line + (" (secret changed)" if secret_changed else ""), secrets)
+
+
+def change_text(before: Any, after: Any) -> str:
+    """What changed between two values, in the shape that reads best for them."""
+    parts: list[str] = []
+    if before != after:
+        if _is_options(before) and _is_options(after):
+            parts = _option_changes(before, after)
+        elif _is_scalars(before) and _is_scalars(after):
+            parts = _list_changes(before, after)
+    if parts:
+        return ", ".join(parts)
+    return f"{value_text(before)} -> {value_text(after)}"
+
+
+def value_text(value: Any) -> str:
+    """A whole value on one line: JSON, with field options shown by value."""
+    if _is_options(value) and value:
+        return "[" + ", ".join(_option_text(option) for option in value) + "]"
+    return quote(list(value) if isinstance(value, tuple) else value)
+
+
+def _list_changes(before: Sequence[Any], after: Sequence[Any]) -> list[str]:
+    added = [v for v in after if v not in before]
+    removed = [v for v in before if v not in after]
+    kept_before = [v for v in before if v in after]
+    kept_after = [v for v in after if v in before]
+    if Counter(map(quote, kept_before)) != Counter(map(quote, kept_after)):
+        return []  # repeated items changed: the whole lists say it best
+    parts = [f"+ {quote(v)}" for v in added] + [f"- {quote(v)}" for v in removed]
+    if kept_before != kept_after:
+        parts.append(f"reordered: {quote(kept_before)} -> {quote(kept_after)}")
+    return parts
+
+
+def _option_changes(before: Sequence[Any], after: Sequence[Any]) -> list[str]:
+    old = {option["value"]: option for option in before}
+    new = {option["value"]: option for option in after}
+    if len(old) != len(before) or len(new) != len(after):
+        return []  # repeated values: the whole lists say it best
+    parts = [f"+ {_option_text(o)}" for o in after if o["value"] not in old]
+    parts += [f"- {quote(o['value'])}" for o in before if o["value"] not in new]
+    for value, option in new.items():
+        was = old.get(value)
+        if was is not None and _label(was) != _label(option):
+            parts.append(
+                f"{quote(value)} relabelled {quote(_label(was))} -> {quote(_label(option))}"
+            )
+    kept_before = [value for value in old if value in new]
+    kept_after = [value for value in new if value in old]
+    if kept_before != kept_after:
+        parts.append(f"reordered: {quote(kept_before)} -> {quote(kept_after)}")
+    return parts
+
+
+def _option_text(option: Mapping[str, Any]) -> str:
+    value, label = option["value"], _label(option)
+    return quote(value) if label == value else f"{quote(value)} labelled {quote(label)}"
+
+
+def _label(option: Mapping[str, Any]) -> Any:
+    label = option.get("label")
+    return option["value"] if label is None else label
+
+
+def _is_scalars(value: Any) -> bool:
+    return isinstance(value, list | tuple) and all(
+        v is None or isinstance(v, str | int | float | bool) for v in value
+    )
+
+
+def _is_options(value: Any) -> bool:
+    return isinstance(value, list | tuple) and all(
+        isinstance(v, Mapping) and "value" in v for v in value
+    )
+
+
+def _masked(text: str, secrets: Mapping[str, str]) -> str:
+    return str(mask(text, secrets))

@@ -1,0 +1,31 @@
+"""The text form of a plan: what ``acr plan`` prints (pure)."""
+
+from __future__ import annotations
+
+from reconciler.plan import Plan
+from reconciler.render.rows import Row, rows, tally, title, unmanaged
+
+INDENT = "  "
+DETAIL_INDENT = "      "
+
+
+def render_text(plan: Plan) -> str:
+    """The heading, one line per change with its details under it, and the summary."""
+    table = rows(plan)
+    lines = [title(plan), ""]
+    left_alone = f"{unmanaged(plan.unmanaged)} left alone."
+    if not table:
+        lines.append(f"No changes. The account matches the manifests. {left_alone}")
+        return "\n".join(lines) + "\n"
+    width = _note_column(table)
+    for row in table:
+        head = INDENT + row.head
+        lines.append(head.ljust(width) + row.note if row.note else head)
+        lines.extend(DETAIL_INDENT + detail for detail in row.details)
+    lines += ["", f"Plan: {tally(plan)}. {left_alone}"]
+    return "\n".join(lines) + "\n"
+
+
+def _note_column(table: list[Row]) -> int:
+    """Where the notes start: two spaces after the longest head that has a note."""
+    return max((len(INDENT + row.head) for row in table if row.note), default=0) + 2
