@@ -143,5 +143,7 @@ class ApplyError(ReconcilerError):
         lines += [f"    {item}" for item in report.done] or ["    nothing"]
         lines.append(f"  not attempted ({len(report.not_attempted)}):")
         lines += [f"    {item}" for item in report.not_attempted] or ["    nothing"]
-        lines.append("Fix the cause and run apply again: it picks up from the account as it is now.")
+        lines.append(
+            "Fix the cause and run apply again: it picks up from the account as it is now."
+        )
         super().__init__("\n".join(lines))

@@ -58,6 +58,8 @@ class FieldSpec(Spec):
 
     @model_validator(mode="after")
     def _check(self) -> FieldSpec:
+        if not field_perstag(self.title, self.perstag):
+            raise ValueError("the perstag would be empty: use letters or digits in it or the title")
         if self.options is not None and self.type not in CHOICE_TYPES:
             raise ValueError(
                 f"options are only for {', '.join(sorted(CHOICE_TYPES))} fields, not {self.type}"

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator
@@ -46,12 +47,13 @@ class WebhookSpec(Spec):
     @field_validator("events")
     @classmethod
     def _known_events(cls, events: list[str]) -> list[str]:
-        unknown = [e for e in events if e not in EVENTS]
-        if unknown:
-            raise ValueError(
-                f"unknown event(s) {', '.join(map(repr, unknown))}; "
-                f"known events: {', '.join(EVENTS)}"
-            )
+        for event in events:
+            if event not in EVENTS:
+                close = difflib.get_close_matches(event, EVENTS, n=1)
+                hint = f'did you mean "{close[0]}"? ' if close else ""
+                raise ValueError(
+                    f'unknown event "{event}"; {hint}known events: {", ".join(EVENTS)}'
+                )
         return events
 
 

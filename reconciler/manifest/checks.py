@@ -1,0 +1,184 @@
+"""Checks across all manifest files together, once every entry is valid on its own:
+duplicate identities, renames that collide, references to objects the manifests do not
+define, and ``absorbs`` lists that cannot work."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from reconciler.errors import Location, Problem
+from reconciler.kinds import KINDS, Obj, Ref
+from reconciler.kinds.base import casefold
+from reconciler.manifest.yaml import MISSING, DataPath, format_path, locate, quote, step
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A desired object and where it is written: its entry, or its item inside the entry
+    (a stage inside its pipeline)."""
+
+    obj: Obj
+    file: str
+    entry: DataPath  # the top-level entry: ("pipelines", 0)
+    path: DataPath  # the object's own node: ("pipelines", 0, "stages", 2)
+    location: Location
+    root: Any  # the document's round-trip tree
+    data: Any  # the plain data at ``path``
+
+    @property
+    def name(self) -> str:
+        return f'{self.obj.kind} "{self.obj.label}"'
+
+    def find(self, value: str, under: DataPath = ()) -> DataPath | None:
+        """The path (below ``path``) of the first string equal to ``value``."""
+        for sub, item in _strings(_at(self.data, under), under):
+            if item == value:
+                return sub
+        return None
+
+    def problem(self, message: str, sub: DataPath | None = None) -> Problem:
+        """A problem about this object, located at ``sub`` below it when that exists."""
+        if sub is None or _at(self.data, sub) is None:
+            return Problem(message, self.location, format_path(self.path))
+        full = (*self.path, *sub)
+        return Problem(message, locate(self.root, full, self.file), format_path(full))
+
+
+def _at(data: Any, path: DataPath) -> Any:
+    for comp in path:
+        data = step(data, comp)
+        if data is MISSING:
+            return None
+    return data
+
+
+def _strings(data: Any, path: DataPath) -> Iterator[tuple[DataPath, str]]:
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, (*path, index))
+
+
+def cross_check(placed: list[Placed], *, unknown_kinds: Collection[str] = ()) -> list[Problem]:
+    """Every problem between objects. References to a kind in ``unknown_kinds`` (some of
+    whose entries are invalid, so whose keys are not all known) are not reported."""
+    index: dict[Ref, Placed] = {}
+    problems = _duplicates(placed, index)
+    problems += _renames(placed, index)
+    problems += _references(placed, index, unknown_kinds)
+    problems += _absorbs(placed)
+    return problems
+
+
+def _duplicates(placed: list[Placed], index: dict[Ref, Placed]) -> list[Problem]:
+    repeated: list[tuple[Placed, Placed]] = []
+    for item in placed:
+        first = index.setdefault((item.obj.kind, item.obj.key), item)
+        if first is not item:
+            repeated.append((first, item))
+    problems = []
+    for first, item in repeated:
+        if item.obj.parent is not None and (first.file, first.entry) != (item.file, item.entry):
+            continue  # two entries of the parent: the parent's duplicate says it all
+        same = f" (both are {quote(item.obj.key)})" if item.obj.key != item.obj.label else ""
+        message = f"{item.name} is defined twice: here and at {first.location}{same}; keep one"
+        problems.append(item.problem(message))
+    return problems
+
+
+def _renames(placed: list[Placed], index: dict[Ref, Placed]) -> list[Problem]:
+    problems = []
+    for item in placed:
+        for alias in item.obj.aliases:
+            other = index.get((item.obj.kind, alias))
+            if other is None or other.obj.key == item.obj.key:
+                continue
+            problems.append(
+                item.problem(
+                    f"{item.name}: renamed_from names {other.name}, which the manifests also "
+                    f"define (at {other.location}); an object cannot be renamed from one that is "
+                    "kept. "
+                    "Remove the name from renamed_from, or remove the other entry",
+                    ("renamed_from",),
+                )
+            )
+    return problems
+
+
+def _references(
+    placed: list[Placed], index: dict[Ref, Placed], unknown_kinds: Collection[str]
+) -> list[Problem]:
+    problems = []
+    for item in placed:
+        for kind, key in item.obj.refs:
+            if (kind, key) in index or kind in unknown_kinds:
+                continue
+            defined = sorted(k for (other_kind, k) in index if other_kind == kind)
+            close = difflib.get_close_matches(key, defined, n=1)
+            section = KINDS[kind].section if kind in KINDS else kind
+            hint = f'did you mean "{close[0]}"?' if close else f"define it under {section}:"
+            problems.append(
+                item.problem(
+                    f"{item.name}: {kind} {quote(key)} is not defined; {hint}", item.find(key)
+                )
+            )
+    return problems
+
+
+def _absorbs(placed: list[Placed]) -> list[Problem]:
+    families: dict[tuple[str, str, DataPath], list[Placed]] = {}
+    for item in placed:
+        if item.obj.parent is not None:
+            families.setdefault((item.obj.kind, item.file, item.entry), []).append(item)
+    problems = []
+    for family in families.values():
+        claimed: dict[str, Placed] = {}
+        titles = {casefold(str(s.obj.attrs.get("title", ""))): s for s in family}
+        for item in family:
+            for title in item.obj.extra.get("absorbs", ()):
+                problems += _absorb(item, title, titles, claimed)
+    return problems
+
+
+def _absorb(
+    item: Placed, title: str, titles: dict[str, Placed], claimed: dict[str, Placed]
+) -> list[Problem]:
+    absorbs = item.data.get("absorbs", []) if isinstance(item.data, dict) else []
+    index = next(
+        (i for i, t in enumerate(absorbs) if isinstance(t, str) and casefold(t) == title), None
+    )
+    sub: DataPath | None = ("absorbs", index) if index is not None else None
+    shown = quote(absorbs[index]) if index is not None else quote(title)
+    listed = titles.get(title)
+    parent = KINDS[item.obj.kind].child_of or "parent"
+    if listed is item:
+        return [item.problem(f"{item.name}: absorbs {shown}, itself; remove it from absorbs", sub)]
+    if listed is not None:
+        return [
+            item.problem(
+                f"{item.name}: absorbs {shown}, which is still listed in this {parent} "
+                f"(at {listed.location}); only a removed {item.obj.kind} can be absorbed. "
+                f"Remove {shown} from absorbs, "
+                f"or from the {parent}'s list",
+                sub,
+            )
+        ]
+    first = claimed.setdefault(title, item)
+    if first is not item:
+        moved = KINDS[item.obj.kind].dependents or "its contents"
+        return [
+            item.problem(
+                f"{item.name}: absorbs {shown}, which {first.name} already absorbs "
+                f"(at {first.location}); its {moved} can move to one place only: "
+                "keep it in one absorbs list",
+                sub,
+            )
+        ]
+    return []

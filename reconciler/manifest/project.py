@@ -1,0 +1,198 @@
+"""The project file ``acr.yaml``: default manifest paths, variables, policy and targets."""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from ruamel.yaml.comments import CommentedMap
+
+from reconciler.errors import ConfigError, Location, ManifestError, Problem
+from reconciler.kinds import sections
+from reconciler.manifest.files import PROJECT_FILE, display_path
+from reconciler.manifest.validate import validate
+from reconciler.manifest.yaml import describe_node, node_location, parse_yaml, to_plain
+
+_SECTIONS = tuple(sections())
+if TYPE_CHECKING:
+    SectionName = str
+else:
+    SectionName = Literal[_SECTIONS]
+
+VarName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$")]
+ProtectPattern = Annotated[str, StringConstraints(pattern=rf"^({'|'.join(_SECTIONS)}):.+$")]
+
+
+class PolicyModel(BaseModel):
+    """What acr may delete, and what it must never touch."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    prune: list[SectionName] = Field(
+        default_factory=list,
+        description="Sections whose live objects that no manifest names are deleted.",
+    )
+    protect: list[ProtectPattern] = Field(
+        default_factory=list,
+        description='"section:glob" patterns of objects never deleted or changed: "tags:VIP*".',
+    )
+    max_deletes: int | None = Field(
+        None, ge=0, description="More deletes than this refuse to apply without --allow-deletes N."
+    )
+
+
+class TargetModel(BaseModel):
+    """One account acr plans and applies to."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+    connection: str | None = Field(
+        None, min_length=1, description="Maton connection id, sent as the Maton-Connection header."
+    )
+    url: str | None = Field(
+        None,
+        pattern=r"^https?://",
+        description="Direct mode: the account's API URL; token from ACTIVECAMPAIGN_API_TOKEN.",
+    )
+    vars: dict[VarName, str] = Field(
+        default_factory=dict,
+        description="Values for ${vars.NAME}; they override the top-level vars.",
+    )
+    policy: PolicyModel | None = Field(
+        None, description="Overrides the keys of the top-level policy that it sets."
+    )
+
+    @model_validator(mode="after")
+    def _one_mode(self) -> TargetModel:
+        if self.connection is not None and self.url is not None:
+            raise ValueError(
+                "a target has connection (through Maton) or url (direct), not both; remove one"
+            )
+        return self
+
+
+class ProjectModel(BaseModel):
+    """acr.yaml: the project's manifests, variables, policy and targets."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, coerce_numbers_to_str=True, title="acr project file"
+    )
+
+    manifests: list[str] = Field(
+        default_factory=lambda: ["manifests"],
+        min_length=1,
+        description="Manifest files or directories, relative to acr.yaml.",
+    )
+    vars: dict[VarName, str] = Field(
+        default_factory=dict, description="Default values for ${vars.NAME}."
+    )
+    policy: PolicyModel = Field(default_factory=PolicyModel, description="The default policy.")
+    targets: dict[str, TargetModel] = Field(
+        default_factory=dict, description="Accounts by name: connection or url, vars, policy."
+    )
+
+
+@dataclass(frozen=True)
+class Policy:
+    prune: frozenset[str] = frozenset()  # section names
+    protect: tuple[str, ...] = ()  # "section:glob"
+    max_deletes: int | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    connection: str | None
+    url: str | None
+    vars: Mapping[str, str]  # the project's vars with the target's own laid over them
+    policy: Policy | None  # the effective policy when the target sets one, else None
+
+
+@dataclass(frozen=True)
+class Project:
+    path: Path | None  # the acr.yaml read, or None for the defaults
+    manifests: tuple[str, ...]  # display paths: relative to the current directory when under it
+    policy: Policy = field(default_factory=Policy)
+    vars: Mapping[str, str] = field(default_factory=dict)
+    targets: Mapping[str, Target] = field(default_factory=dict)
+
+
+def load_project(path: str | Path | None = None) -> Project:
+    """Read ``path``, or ``./acr.yaml`` when it exists, else return the defaults.
+
+    A file named explicitly that does not exist is a ``ConfigError``; an invalid file is a
+    ``ManifestError`` with every problem, located."""
+    if path is None:
+        if not Path(PROJECT_FILE).is_file():
+            return Project(path=None, manifests=("manifests",))
+        path = PROJECT_FILE
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"project file {path} does not exist; check the path")
+    file = display_path(path)
+    doc = _read(path, file)
+    if doc is None:
+        doc = CommentedMap()
+    model, problems = validate(ProjectModel, to_plain(doc), root=doc, file=file)
+    if problems or not isinstance(model, ProjectModel):
+        raise ManifestError(problems)
+    return _project(model, path)
+
+
+def _read(path: Path, file: str) -> Any:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ManifestError(
+            [Problem(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", Location(file))]
+        ) from exc
+    doc, problems = parse_yaml(text, file)
+    if problems:
+        raise ManifestError(problems)
+    if doc is not None and not isinstance(doc, CommentedMap):
+        where = node_location(doc, file) or Location(file, 1, 1)
+        keys = ", ".join(ProjectModel.model_fields)
+        message = f"the top level must be a mapping ({keys}), got {describe_node(doc)}"
+        raise ManifestError([Problem(message, where)])
+    return doc
+
+
+def _project(model: ProjectModel, path: Path) -> Project:
+    base = path.parent
+    policy = _policy(model.policy)
+    targets = {
+        name: Target(
+            name=name,
+            connection=target.connection,
+            url=target.url,
+            vars=types.MappingProxyType({**model.vars, **target.vars}),
+            policy=_policy(target.policy, over=model.policy) if target.policy else None,
+        )
+        for name, target in model.targets.items()
+    }
+    return Project(
+        path=path,
+        manifests=tuple(display_path(base / entry) for entry in model.manifests),
+        policy=policy,
+        vars=types.MappingProxyType(dict(model.vars)),
+        targets=types.MappingProxyType(targets),
+    )
+
+
+def _policy(model: PolicyModel, over: PolicyModel | None = None) -> Policy:
+    """A target's policy replaces, key by key, the keys of the top-level one that it sets."""
+    values = {name: getattr(model, name) for name in PolicyModel.model_fields}
+    if over is not None:
+        values = {
+            name: value if name in model.model_fields_set else getattr(over, name)
+            for name, value in values.items()
+        }
+    return Policy(
+        prune=frozenset(values["prune"]),
+        protect=tuple(values["protect"]),
+        max_deletes=values["max_deletes"],
+    )
