@@ -231,7 +231,8 @@ def test_field_validators_are_reported_at_the_value(write: Write) -> None:
     )
     (line,) = problems("w.yaml")
     assert line.startswith(
-        'w.yaml:4:13: webhooks[0].events: webhook "Hook": unknown event "nope"; did you mean "open"? known events: '
+        'w.yaml:4:13: webhooks[0].events: webhook "Hook": unknown event "nope"; '
+        'did you mean "open"? known events: '
     )
 
 
