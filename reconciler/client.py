@@ -1,0 +1,508 @@
+"""HTTP access to ActiveCampaign API v3, directly or through the Maton gateway.
+
+The only module that talks HTTP. ``Client`` implements ``kinds.base.Api``: it rate-limits per
+account (``ratelimit``), retries what is safe to retry, reads whole collections, and turns
+every failure into an error of ``reconciler.errors``. Facts it builds on are in
+activecampaign-api.md; comments cite its labels ([V-docs], [V-2nd], [INF], [UNK]).
+
+Retry policy, by what a failure says about the request:
+
+- 429: the request was not processed, so any method is sent again, after ``Retry-After`` (or
+  an exponential backoff), with the whole account paused meanwhile.
+- connection refused / connect timeout: nothing was sent; any method is sent again.
+- 500/502/503/504, read timeouts, dropped connections: GET, PUT and DELETE are sent again
+  (idempotent). A POST may have created the object ("error but done", [V-2nd GO]), and there
+  are no idempotency keys [V-2nd CONV]: ``create`` asks its ``find`` first and sends again
+  only when the object is not there; without ``find`` it raises.
+- a 403 on GET in direct mode, once: ActiveCampaign raises 403s intermittently [V-2nd TAP].
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from reconciler.endpoint import DEFAULT_GATEWAY, MATON_APP, Endpoint, endpoint_from_env
+from reconciler.errors import (
+    ApiError,
+    AuthError,
+    ConfigError,
+    NotFoundError,
+    RateLimitError,
+    ReconcilerError,
+    TransportError,
+    ValidationError,
+)
+from reconciler.kinds.base import Finder, RawCollection
+from reconciler.ratelimit import limiter_for, retry_after
+
+__all__ = [
+    "DEFAULT_GATEWAY",
+    "PAGE_SIZE",
+    "Client",
+    "Endpoint",
+    "collection_key",
+    "endpoint_from_env",
+    "error_message",
+]
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 100  # the API's maximum; the default of 20 silently truncates reads [V-docs PAG]
+BACKOFF_BASE = 0.5  # seconds before the first retry; doubles on each one
+BACKOFF_MAX = 30.0
+RETRY_AFTER_MAX = 300.0  # a longer Retry-After is reported instead of waited out
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
+NO_RESULT = "no result found"  # ActiveCampaign's not-found text, sometimes on a 403 [V-docs OAS]
+
+_UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_AMBIGUOUS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """One failed attempt that may be retried."""
+
+    error: ReconcilerError  # what to raise when the retries are spent
+    reason: str  # for progress messages: "503 Service Unavailable", "ReadTimeout: ..."
+    ambiguous: bool  # the request may have been processed (matters for a create)
+    cause: Exception | None = None  # the foreign exception, for ``raise ... from``
+
+
+class Client:
+    """An async client for one endpoint; ``stats`` counts requests sent by method, and
+    ``"retries"``."""
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        rate: float = 5.0,
+        timeout: float = 30.0,
+        retries: int = 5,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        on_retry: Callable[[str], None] | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.retries = max(0, retries)
+        self.stats: Counter[str] = Counter()
+        self._sleep = sleep
+        self._on_retry = on_retry
+        self._limiter = limiter_for(endpoint.account, rate)
+        self._random = random.Random()
+        self._http = httpx.AsyncClient(
+            transport=transport,
+            timeout=timeout,
+            headers={"Accept": "application/json", "User-Agent": "acr (activecampaign-reconciler)"},
+        )
+
+    def __repr__(self) -> str:
+        return f"Client({self.endpoint.description})"
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- the Api protocol ------------------------------------------------------------------
+
+    async def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        return await self._call("GET", path, params=params)
+
+    async def create(self, path: str, body: Any, *, find: Finder | None = None) -> Any:
+        return await self._call("POST", path, body=body, find=find)
+
+    async def put(self, path: str, body: Any) -> Any:
+        return await self._call("PUT", path, body=body)
+
+    async def delete(self, path: str) -> Any:
+        """DELETE; an object that is already gone (404, "No Result found") gives None."""
+        try:
+            return await self._call("DELETE", path)
+        except NotFoundError:
+            return None
+
+    async def collect(self, path: str, params: Mapping[str, Any] | None = None) -> RawCollection:
+        """Every row of the collection at ``path`` (``limit``/``offset`` are the client's).
+
+        Pages of ``PAGE_SIZE`` until ``offset >= int(meta.total)``; a page without a total
+        ends the read when it is short [V-docs PAG, OAS dealCustomFieldMeta has no meta]. The
+        rows are under the key ``collection_key`` picks; every other top-level list is a
+        sideload, merged over the pages. Rows are de-duplicated by ``id`` and sorted by it,
+        since the API's order is not guaranteed [V-2nd breakdance-bugs#1016].
+        """
+        query = {k: v for k, v in (params or {}).items() if k not in ("limit", "offset")}
+        rows: list[Any] = []
+        sideloads: dict[str, list[Any]] = {}
+        seen: set[str] = set()  # row ids so far
+        key: str | None = None
+        offset = 0
+        while True:
+            page = await self.get(path, {**query, "limit": PAGE_SIZE, "offset": offset})
+            key = key or collection_key(path, page)
+            if key is None or not isinstance(page.get(key), list):
+                keys = sorted(page) if isinstance(page, dict) else type(page).__name__
+                raise ApiError(
+                    f"unexpected answer: no list of rows (got {keys})",
+                    status=200,
+                    method="GET",
+                    path=_shown(path),
+                )
+            batch: list[Any] = page[key]
+            ids = [_row_id(row) for row in batch]
+            fresh = any(i is None or i not in seen for i in ids)
+            seen.update(i for i in ids if i is not None)
+            rows += batch
+            for name, value in page.items():
+                if name not in (key, "meta") and isinstance(value, list):
+                    sideloads.setdefault(name, []).extend(value)
+            offset += PAGE_SIZE
+            total = _total(page.get("meta"))
+            done = offset >= total if total is not None else len(batch) < PAGE_SIZE
+            # An empty page, or one with nothing new, also ends it: the collection shrank
+            # under us, or the endpoint ignores offset [INF].
+            if done or not batch or not fresh:
+                break
+        return RawCollection(
+            items=_tidy(rows),
+            sideloads={name: _tidy(value) for name, value in sorted(sideloads.items())},
+        )
+
+    async def connections(self) -> list[dict[str, Any]]:
+        """The Maton connections for ActiveCampaign (``acr connections``) [V-2nd MATON]."""
+        if self.endpoint.gateway is None:
+            raise ConfigError("connections are a Maton gateway feature: set MATON_API_KEY")
+        url = f"{self.endpoint.gateway}/connections"
+        body = await self._call("GET", "/connections", params={"app": MATON_APP}, url=url)
+        found = body.get("connections") if isinstance(body, dict) else None
+        return [c for c in found or [] if isinstance(c, dict)]
+
+    # -- sending ---------------------------------------------------------------------------
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        body: Any,
+        api: bool,
+        delay: float,
+    ) -> httpx.Response:
+        await self._limiter.acquire(self._sleep, delay=delay)
+        self.stats[method] += 1
+        headers = dict(self.endpoint.headers)
+        if not api:
+            headers.pop("Maton-Connection", None)  # the gateway's own endpoints are per key
+        return await self._http.request(
+            method,
+            url,
+            params=dict(params) if params else None,
+            json=body,
+            headers=headers,
+        )
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        find: Finder | None = None,
+        url: str | None = None,
+    ) -> Any:
+        own = url is None  # False for the gateway's own endpoints (/connections)
+        path = path if path.startswith("/") else f"/{path}"
+        url = url or f"{self.endpoint.base_url}{path}"
+        where = f"{method} {_shown(path)}"
+        retry, delay, forbidden_once = 0, 0.0, False
+        while True:
+            wait, delay = delay, 0.0
+            try:
+                response = await self._send(method, url, params, body, own, wait)
+            except httpx.TransportError as exc:
+                failure = self._unanswered(where, exc, retry)
+            else:
+                log.debug("%s -> %s", where, response.status_code)
+                if response.is_success:
+                    return _parse(response)
+                if response.status_code == 429 and retry < self.retries:
+                    self._pause(response, retry, method, path)
+                    retry += 1
+                    self.stats["retries"] += 1
+                    continue
+                failure = self._answered(method, path, response, retry, forbidden_once)
+                forbidden_once = forbidden_once or response.status_code == 403
+            if method == "POST" and failure.ambiguous:
+                if find is None:
+                    raise failure.error from failure.cause
+                found = await self._look(where, failure.reason, find, retry)
+                if found is not None:
+                    return found
+                if retry < self.retries:
+                    self._notify(f"{where}: not created, sending again", retry)
+            elif retry < self.retries:
+                delay = self._delay(retry)  # waited out by the limiter, with the spacing
+                self._notify(f"{where}: {failure.reason}, retrying in {delay:.1f} s", retry)
+            if retry >= self.retries:
+                raise failure.error from failure.cause
+            retry += 1
+            self.stats["retries"] += 1
+
+    def _unanswered(self, where: str, exc: httpx.TransportError, retry: int) -> _Failure:
+        """A request without an answer, if worth retrying; raises TransportError if not."""
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        if not isinstance(exc, _UNSENT + _AMBIGUOUS):  # a bad URL, a proxy refusing...
+            raise TransportError(self._redact(f"{where}: {reason}")) from exc
+        ambiguous = not isinstance(exc, _UNSENT)
+        text = f"{where}: no answer from {self.endpoint.description} ({reason})"
+        if retry:
+            text += f" after {retry + 1} attempts"
+        if where.startswith("POST") and ambiguous:
+            text += "; the create may have been done: run plan again before retrying"
+        return _Failure(TransportError(self._redact(text)), reason, ambiguous, exc)
+
+    def _answered(
+        self, method: str, path: str, response: httpx.Response, retry: int, forbidden_once: bool
+    ) -> _Failure:
+        """An error status, if worth retrying; raises its ApiError if not."""
+        error = self._error(method, path, response, retry)
+        status = response.status_code
+        # AC's intermittent 403s [V-2nd TAP CHANGELOG 1.3.1]: one more try, on reads
+        intermittent = (
+            status == 403
+            and method == "GET"
+            and not self.endpoint.maton
+            and not forbidden_once
+            and not isinstance(error, NotFoundError)
+        )
+        if status not in RETRY_STATUSES and not intermittent:
+            raise error
+        reason = f"{status} {response.reason_phrase}".strip()
+        return _Failure(error, reason, ambiguous=status in RETRY_STATUSES)
+
+    def _pause(self, response: httpx.Response, retry: int, method: str, path: str) -> None:
+        """After a 429: hold the whole account, not only this request, then send again."""
+        # Retry-After in seconds [V-2nd RL]; whether Maton passes it through is [UNK], so a
+        # missing or unreadable one falls back to the backoff.
+        wait = retry_after(response.headers.get("Retry-After"))
+        if wait is None:
+            wait = self._delay(retry)
+        elif wait > RETRY_AFTER_MAX:
+            raise RateLimitError(
+                f"the API asks to wait {wait:.0f} s before the next request; run again later",
+                status=429,
+                method=method,
+                path=_shown(path),
+            )
+        self._limiter.pause(wait)
+        reason = f"{response.status_code} {response.reason_phrase}".strip()
+        self._notify(
+            f"{method} {_shown(path)}: rate limited ({reason}), waiting {wait:.1f} s", retry
+        )
+
+    async def _look(self, where: str, reason: str, find: Finder, retry: int) -> Any:
+        """After an ambiguous POST failure: the object ``find`` finds, or None to send again."""
+        delay = self._delay(retry)
+        self._notify(f"{where}: {reason}; checking in {delay:.1f} s whether it was created")
+        await self._sleep(delay)
+        found = await find()
+        return None if found in (None, {}, []) else found
+
+    def _delay(self, retry: int) -> float:
+        base = min(BACKOFF_MAX, BACKOFF_BASE * 2**retry)
+        return base + self._random.uniform(0, base / 10)  # jitter: clients don't stay in step
+
+    def _notify(self, message: str, retry: int | None = None) -> None:
+        if retry is not None:
+            message += f" (retry {retry + 1} of {self.retries})"
+        log.info("%s", message)
+        if self._on_retry is not None:
+            self._on_retry(self._redact(message))
+
+    # -- errors ----------------------------------------------------------------------------
+
+    def _error(self, method: str, path: str, response: httpx.Response, retry: int) -> ApiError:
+        status = response.status_code
+        body = _json(response)
+        text = error_message(body, response.text, response.reason_phrase)
+        kind: type[ApiError] = ApiError
+        if NO_RESULT in text.lower() or status == 404:
+            kind = NotFoundError
+        elif status in (401, 403):
+            kind, text = AuthError, f"{text}; {self._auth_hint(status)}"
+        elif status == 400 and self.endpoint.maton and "connection" in text.lower():
+            # Maton's 400 = no connection for the app [V-2nd MATON]; its body is [UNK].
+            kind, text = AuthError, f"{text}; {self._connection_hint()}"
+        elif status in (400, 422):
+            kind = ValidationError
+        elif status == 429:
+            kind = RateLimitError
+            text += f"; still rate limited after {retry} retries: wait a minute and run again"
+        elif 300 <= status < 400:
+            target = httpx.URL(response.headers.get("Location", "")).host or "elsewhere"
+            text = f"redirected to {target}; check the account URL ({self.endpoint.description})"
+        elif status == 500 and self.endpoint.maton:
+            text += (  # commonly an expired upstream authorisation [V-2nd MATON]
+                "; through Maton this often means the connection's ActiveCampaign authorisation "
+                "expired: create a new connection (`acr connections`)"
+            )
+        if method == "POST" and status in RETRY_STATUSES:
+            text += "; the create may have been done: run plan again before retrying"
+        return kind(self._redact(text), status=status, method=method, path=_shown(path), body=body)
+
+    def _auth_hint(self, status: int) -> str:
+        if not self.endpoint.maton:
+            return (
+                f"ActiveCampaign refused the token for {self.endpoint.description}: check "
+                "ACTIVECAMPAIGN_API_TOKEN and that its user may do this"
+            )
+        if status == 401:
+            return "the Maton gateway refused the key: check MATON_API_KEY"
+        return (
+            f"ActiveCampaign refused the request made through {self.endpoint.description}: check "
+            "that the connection is authorised and its user may do this (`acr connections`)"
+        )
+
+    def _connection_hint(self) -> str:
+        return (
+            f"the Maton gateway has no usable {MATON_APP} connection for "
+            f"{self.endpoint.description}: check MATON_CONNECTION (or the target's connection) "
+            "against `acr connections`"
+        )
+
+    def _redact(self, text: str) -> str:
+        """Belt and braces: no key or token ever leaves in a message, even one the server
+        echoed. (The connection id is not a secret: users need it to fix a target.)"""
+        for name, value in self.endpoint.headers.items():
+            secret = value.removeprefix("Bearer ")
+            if name.lower() != "maton-connection" and len(secret) >= 4:
+                text = text.replace(secret, "***")
+        return text
+
+
+def collection_key(path: str, page: Any) -> str | None:
+    """The key of a collection's rows in one page of ``path``.
+
+    Candidates are the top-level keys other than ``meta`` that hold a list. The first that
+    matches wins, case-insensitively: (1) the last path segment (``/dealGroups`` ->
+    ``dealGroups``); (2) the segments joined (``/webhook/events`` -> ``webhookEvents``);
+    (3) a key ending in the last segment (``/fields/3/options`` -> ``fieldOptions``);
+    (4) the only candidate. Numeric segments (ids) are skipped.
+    """
+    if not isinstance(page, dict):
+        return None
+    candidates = [k for k, v in page.items() if k != "meta" and isinstance(v, list)]
+    segments = [s for s in path.split("?")[0].strip("/").split("/") if s and not s.isdigit()]
+    if not segments:
+        return candidates[0] if len(candidates) == 1 else None
+    last, joined = segments[-1].lower(), "".join(segments).lower()
+    for match in (
+        lambda k: k.lower() == last,
+        lambda k: k.lower() == joined,
+        lambda k: k.lower().endswith(last),
+    ):
+        for name in candidates:
+            if match(name):
+                return name
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def error_message(body: Any, text: str = "", reason: str = "") -> str:
+    """One line from any of ActiveCampaign's error shapes [V-docs OAS, V-2nd GO]: ``message``
+    (with ``error``: "Could not process request; Duplicate entry ..."), ``errors`` as a list of
+    {title, detail, code, source.pointer} or as a string; else a plain-text body, else the
+    HTTP reason."""
+    parts: list[str] = []
+    if isinstance(body, dict):
+        parts = [_text(body[key]) for key in ("message", "error", "errors") if key in body]
+    elif body is not None:
+        parts = [_text(body)]
+    elif text.strip() and not text.lstrip().startswith("<"):  # HTML pages say nothing useful
+        parts = [text]
+    # {"error": "Bad Request", "message": ...} (Maton's shape [V-2nd MATON]): the status
+    # line already says "Bad Request"
+    kept = [p for p in parts if p and p.casefold() != reason.casefold()] or parts
+    message = " ".join("; ".join(p for p in kept if p).split()) or reason or "no message"
+    return message if len(message) <= 500 else f"{message[:497]}..."
+
+
+def _text(value: Any) -> str:
+    """The readable text of one part of an error body, whatever its shape."""
+    if isinstance(value, list):
+        return "; ".join(t for t in map(_text, value) if t)
+    if isinstance(value, dict):
+        if not {"title", "detail"} & value.keys():  # {"message": {"rel_id": "... required"}}
+            return "; ".join(f"{k}: {t}" for k, t in ((k, _text(v)) for k, v in value.items()) if t)
+        title, detail = _text(value.get("title")), _text(value.get("detail"))
+        out = ": ".join(p for p in (title, detail if detail != title else "") if p)
+        if value.get("code"):
+            out += f" [{_text(value['code'])}]"
+        source = value.get("source")
+        pointer = source.get("pointer") if isinstance(source, dict) else None
+        return f"{out} (at {pointer})" if pointer else out
+    return "" if value is None else str(value).strip()
+
+
+def _json(response: httpx.Response) -> Any:
+    if not response.content.strip():
+        return None
+    try:
+        return response.json()
+    except ValueError:  # json.JSONDecodeError and UnicodeDecodeError
+        return None
+
+
+def _parse(response: httpx.Response) -> Any:
+    """A success body; empty or not JSON (DELETE may answer "") gives {} [V-docs OAS]."""
+    body = _json(response)
+    return {} if body is None else body
+
+
+def _shown(path: str) -> str:
+    return path.split("?", 1)[0]
+
+
+def _total(meta: Any) -> int | None:
+    """``meta.total``: "5" on most endpoints, 5 on some [V-docs OAS]; None when absent."""
+    if not isinstance(meta, dict):
+        return None
+    try:
+        return int(meta["total"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _row_id(row: Any) -> str | None:
+    if isinstance(row, dict) and row.get("id") is not None:
+        return str(row["id"])
+    return None
+
+
+def _tidy(rows: list[Any]) -> list[Any]:
+    """Rows without duplicates (by id, else by value), sorted by numeric id when all have one."""
+    seen: set[str] = set()
+    kept: list[Any] = []
+    for row in rows:
+        ident = _row_id(row)
+        mark = f"id:{ident}" if ident is not None else json.dumps(row, sort_keys=True, default=str)
+        if mark not in seen:
+            seen.add(mark)
+            kept.append(row)
+    ids = [_row_id(row) for row in kept]
+    if kept and all(i is not None and i.isdigit() for i in ids):
+        kept.sort(key=lambda row: int(row["id"]))
+    return kept

@@ -1,0 +1,141 @@
+"""The per-account limiter: spacing, the one-second window, pauses, the registry."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import respx
+
+from reconciler.client import Client
+from reconciler.ratelimit import RateLimiter, limiter_for
+
+from .conftest import DIRECT_API, Sleeps, VirtualTime, direct_endpoint
+
+
+def busiest_window(times: list[float], window: float = 1.0) -> int:
+    """The most sends that fall in any half-open window [t, t + window)."""
+    ordered = sorted(times)
+    return max(sum(1 for u in ordered if t <= u < t + window - 1e-9) for t in ordered)
+
+
+@pytest.mark.parametrize(("margin", "gap"), [(0.0, 0.2), (0.1, 0.22)])
+def test_concurrent_callers_are_spaced_and_never_idle(margin: float, gap: float) -> None:
+    vt = VirtualTime()
+    limiter = RateLimiter(5, margin=margin, clock=vt.clock, sleep=vt.sleep)
+
+    async def caller() -> float:
+        await limiter.acquire()
+        return vt.now
+
+    times = asyncio.run(vt.run(*(caller() for _ in range(12))))
+    assert sorted(times) == pytest.approx([i * gap for i in range(12)])
+    assert busiest_window(times) == 5
+    assert busiest_window(times, 1.0 + margin) == 5
+
+
+def test_the_default_margin_keeps_under_the_rate() -> None:
+    assert RateLimiter(5).interval == pytest.approx(0.22)
+    assert RateLimiter(5).window == pytest.approx(1.1)
+
+
+def test_non_integer_rate_rounds_the_window_down() -> None:
+    vt = VirtualTime()
+    limiter = RateLimiter(2.5, margin=0, clock=vt.clock, sleep=vt.sleep)
+
+    async def caller() -> float:
+        await limiter.acquire()
+        return vt.now
+
+    times = sorted(asyncio.run(vt.run(*(caller() for _ in range(9)))))
+    assert busiest_window(times) <= 2
+    assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.4 - 1e-9
+
+
+def test_a_request_after_a_quiet_spell_goes_at_once() -> None:
+    vt = VirtualTime()
+    limiter = RateLimiter(5, margin=0, clock=vt.clock, sleep=vt.sleep)
+
+    async def scenario() -> list[float]:
+        sent = []
+        for _ in range(3):
+            await limiter.acquire()
+            sent.append(vt.now)
+        await vt.sleep(5)
+        await limiter.acquire()
+        sent.append(vt.now)
+        return sent
+
+    [sent] = asyncio.run(vt.run(scenario()))
+    assert sent == pytest.approx([0.0, 0.2, 0.4, 5.4])
+
+
+def test_pause_holds_waiting_and_new_callers() -> None:
+    vt = VirtualTime()
+    limiter = RateLimiter(5, clock=vt.clock, sleep=vt.sleep)
+
+    async def caller() -> float:
+        await limiter.acquire()
+        return vt.now
+
+    async def pauser() -> None:
+        await vt.sleep(0.1)
+        limiter.pause(3)  # a 429 at t=0.1 with Retry-After: 3
+
+    results = asyncio.run(vt.run(pauser(), *(caller() for _ in range(5))))
+    times = sorted(results[1:])
+    assert times[0] == 0.0  # sent before the 429
+    assert all(t >= 3.1 - 1e-9 for t in times[1:])
+    assert busiest_window(times) <= 5
+    assert limiter.paused_until == pytest.approx(3.1)
+
+
+def test_a_sleep_that_returns_early_does_not_spin() -> None:
+    limiter = RateLimiter(5, margin=0, clock=lambda: 100.0)
+    sleeps = Sleeps()
+
+    async def scenario() -> None:
+        for _ in range(4):
+            await limiter.acquire(sleeps)
+
+    asyncio.run(scenario())
+    assert sleeps.waits == pytest.approx([0.2, 0.4, 0.6])
+
+
+def test_registry_shares_one_limiter_per_account_and_keeps_the_lowest_rate() -> None:
+    first = limiter_for("registry-test-a", 5)
+    again = limiter_for("registry-test-a", 3)
+    other = limiter_for("registry-test-b", 5)
+    assert first is again
+    assert first.rate == 3
+    assert limiter_for("registry-test-a", 10).rate == 3
+    assert other is not first
+
+
+def test_rate_must_be_positive() -> None:
+    with pytest.raises(ValueError):
+        RateLimiter(0)
+    with pytest.raises(ValueError):
+        RateLimiter(5, margin=-1)
+
+
+def test_clients_of_one_account_share_its_limiter(sleeps: Sleeps) -> None:
+    endpoint = direct_endpoint()
+    limiter_for(endpoint.account, 5, clock=lambda: 1000.0)  # a frozen clock: exact waits
+    clients = [Client(endpoint, sleep=sleeps), Client(endpoint, sleep=sleeps)]
+    elsewhere = Client(direct_endpoint(), sleep=sleeps)  # another account: its own limiter
+
+    async def main() -> None:
+        gets = [clients[i % 2].get("/tags") for i in range(10)]
+        await asyncio.gather(*gets)
+        for client in clients:
+            await client.aclose()
+
+    with respx.mock(base_url=DIRECT_API) as mock:
+        mock.get("/tags").respond(json={"tags": []})
+        asyncio.run(main())
+        # each request waits for its own slot: 0.22 s apart (with the margin), none twice
+        assert sorted(sleeps.waits) == pytest.approx([0.22 * i for i in range(1, 10)])
+        sleeps.waits.clear()
+        asyncio.run(elsewhere.get("/tags"))
+    assert sleeps.waits == []
