@@ -1,0 +1,288 @@
+"""The ``acr`` command line: the only module that prints, prompts or exits.
+
+Plans go to stdout; progress, prompts and errors to stderr, so ``acr plan --format json >
+plan.json`` stays clean. Exit codes: 0 success (for plan: no changes), 1 any error, usage
+errors included, 2 only for ``plan --detailed-exitcode`` when changes are pending.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from reconciler import __version__
+from reconciler.apply import describe
+from reconciler.errors import ConfigError, ReconcilerError
+from reconciler.manifest import Desired, Project, Target, load_manifests, load_project
+from reconciler.plan import Change, Plan
+from reconciler.render import FORMATS, render
+from reconciler.session import SANDBOX_STATE, Session
+
+EXIT_CHANGES = 2
+
+
+@dataclass
+class Options:
+    debug: bool = False
+    project: str | None = None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="acr")
+@click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
+@click.option(
+    "--project",
+    "project",
+    metavar="FILE",
+    help="Project file (default: ./acr.yaml when it exists).",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, project: str | None) -> None:
+    """acr keeps an ActiveCampaign account's tags, lists, custom fields, deal pipelines and
+    stages, and webhooks in YAML manifests: `plan` shows what would change, `apply` changes it.
+
+    \b
+    Credentials come from the environment:
+      MATON_API_KEY, MATON_GATEWAY_URL, MATON_CONNECTION      (through the Maton gateway)
+      ACTIVECAMPAIGN_URL, ACTIVECAMPAIGN_API_TOKEN            (directly)
+      ACR_RATE_LIMIT    requests per second per account (default 5, the API's limit)
+    Use --sandbox on plan and apply to rehearse against the built-in sandbox instead.
+    """
+    ctx.obj = Options(debug=debug, project=project)
+
+
+paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+target_option = click.option("--target", "-t", metavar="NAME", help="A target of acr.yaml.")
+sandbox_option = click.option(
+    "--sandbox",
+    is_flag=True,
+    help=f"Run against the built-in sandbox (state in {SANDBOX_STATE}), not a real account.",
+)
+
+
+@cli.command()
+@paths_argument
+@target_option
+@click.pass_obj
+def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> None:
+    """Check the manifests offline: syntax, keys, types, references. Sends nothing."""
+    project = load_project(opts.project)
+    desired = _load(project, paths, _target(project, target))
+    counts = Counter(obj.kind for obj in desired.objects)
+    summary = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(counts.items()))
+    files = len(desired.files)
+    click.echo(f"Valid: {summary or 'nothing'} in {files} file{'s' if files != 1 else ''}.")
+
+
+@cli.command()
+@paths_argument
+@target_option
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+    help="How to print the plan.",
+)  # fmt: skip
+@click.option("--out", metavar="FILE", help="Also write the plan as JSON to FILE.")
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes (0 when none)."
+)
+@sandbox_option
+@click.pass_obj
+def plan(
+    opts: Options,
+    paths: tuple[str, ...],
+    target: str | None,
+    fmt: str,
+    out: str | None,
+    detailed_exitcode: bool,
+    sandbox: bool,
+) -> int:
+    """Show what apply would change. Reads the account; never writes to it."""
+    project = load_project(opts.project)
+    chosen = _target(project, target)
+    desired = _load(project, paths, chosen)
+    result = _make_plan(project, chosen, desired, sandbox)
+    click.echo(render(result, fmt), nl=False)
+    if out:
+        Path(out).write_text(render(result, "json"), encoding="utf-8")
+        click.echo(f"Plan written to {out}.", err=True)
+    return EXIT_CHANGES if detailed_exitcode and not result.empty else 0
+
+
+@cli.command()
+@paths_argument
+@target_option
+@click.option("--yes", "-y", is_flag=True, help="Apply without asking for confirmation.")
+@sandbox_option
+@click.pass_obj
+def apply(
+    opts: Options, paths: tuple[str, ...], target: str | None, yes: bool, sandbox: bool
+) -> None:
+    """Make the account match the manifests: plan, confirm, then create, update and delete
+    in dependency order. Stops at the first error and says what was done."""
+    project = load_project(opts.project)
+    chosen = _target(project, target)
+    desired = _load(project, paths, chosen)
+    session = _session(chosen, sandbox)
+    result = asyncio.run(session.plan(desired, _prune(project, chosen)))
+    click.echo(render(result, "text"), nl=False)
+    if result.empty:
+        return
+    _confirm(result, yes)
+    report = asyncio.run(session.apply(result, _progress))
+    counts = Counter(c.action for c in result.changes)
+    click.echo(
+        f"Apply complete: {counts['create']} created, {counts['update']} updated, "
+        f"{counts['delete']} deleted ({len(report.done)} changes)."
+    )
+
+
+@cli.command()
+@click.option("--project", "for_project", is_flag=True, help="The acr.yaml schema instead.")
+@click.option("--write", is_flag=True, help="Write both schemas into ./schemas/.")
+def schema(for_project: bool, write: bool) -> None:
+    """Print the JSON Schema of the manifests (for editors and CI checks)."""
+    from reconciler.manifest import manifest_schema, project_schema, write_schemas
+
+    if write:
+        for path in write_schemas(Path("schemas")):
+            click.echo(f"wrote {path}", err=True)
+        return
+    document = project_schema() if for_project else manifest_schema()
+    click.echo(json.dumps(document, indent=2, sort_keys=True))
+
+
+@cli.group()
+def sandbox() -> None:
+    """The built-in sandbox: a local stand-in for the Maton gateway and ActiveCampaign."""
+
+
+@sandbox.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8787, show_default=True, type=int, help="Port to listen on.")
+@click.option("--state", metavar="FILE", help="Keep the state in FILE (kept across restarts).")
+@click.option("--seed", metavar="FILE", help="Start from this seed when there is no state yet.")
+@click.option("--latency-ms", default=0, show_default=True, type=int, help="Delay every answer.")
+@click.option(
+    "--rate-limit", default=5.0, show_default=True, type=float,
+    help="Requests per second per account before 429 (0: no limit).",
+)  # fmt: skip
+def serve(
+    host: str, port: int, state: str | None, seed: str | None, latency_ms: int, rate_limit: float
+) -> None:
+    """Serve the sandbox over HTTP until Ctrl-C. Point MATON_GATEWAY_URL at it."""
+    from reconciler.sandbox import SandboxStore
+    from reconciler.sandbox.server import serve as run
+
+    store = SandboxStore.open(_path(state), _path(seed))
+    run(
+        store,
+        host=host,
+        port=port,
+        latency_ms=latency_ms,
+        rate_limit=rate_limit or None,
+        announce=lambda line: click.echo(line, err=True),
+    )
+
+
+@sandbox.command()
+@click.option("--seed", metavar="FILE", help="Seed file (default: an empty account).")
+@click.option(
+    "--state", default=str(SANDBOX_STATE), show_default=True, metavar="FILE",
+    help="The state file to start afresh.",
+)  # fmt: skip
+def reset(seed: str | None, state: str) -> None:
+    """Start the sandbox state afresh, empty or from a seed (what --sandbox runs against)."""
+    from reconciler.sandbox import SandboxStore
+
+    path = Path(state)
+    path.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    SandboxStore.open(path, _path(seed)).save()
+    click.echo(f"Sandbox state {path} reset{f' from {seed}' if seed else ''}.", err=True)
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def _target(project: Project, name: str | None) -> Target | None:
+    if name is None:
+        return None
+    if name not in project.targets:
+        known = ", ".join(sorted(project.targets)) or "none defined"
+        raise ConfigError(f'target "{name}" is not in the project file (targets: {known})')
+    return project.targets[name]
+
+
+def _load(project: Project, paths: Sequence[str], target: Target | None) -> Desired:
+    variables = {**project.vars, **(target.vars if target else {})}
+    return load_manifests(list(paths) or list(project.manifests), vars=variables)
+
+
+def _prune(project: Project, target: Target | None) -> frozenset[str]:
+    policy = target.policy if target and target.policy else project.policy
+    return policy.prune
+
+
+def _make_plan(project: Project, target: Target | None, desired: Desired, sandbox: bool) -> Plan:
+    return asyncio.run(_session(target, sandbox).plan(desired, _prune(project, target)))
+
+
+def _session(target: Target | None, sandbox: bool) -> Session:
+    return Session.open(target, sandbox=sandbox, env=os.environ, on_retry=_retrying)
+
+
+def _retrying(message: str) -> None:
+    click.echo(f"  … {message}", err=True)
+
+
+def _progress(number: int, total: int, change: Change) -> None:
+    click.echo(f"[{number}/{total}] {describe(change)}", err=True)
+
+
+def _confirm(result: Plan, yes: bool) -> None:
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise ConfigError("refusing to apply without confirmation: no terminal. Pass --yes.")
+    summary = result.summary
+    question = (
+        f"Apply {summary['create']} create(s), {summary['update']} update(s) and "
+        f"{summary['delete']} delete(s) to target {result.target}?"
+    )
+    if not click.confirm(question, default=False, err=True):
+        raise ConfigError("apply cancelled; nothing was changed.")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run acr: errors become one message on stderr and exit code 1, never a traceback
+    (unless --debug)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        code = cli.main(args=args, prog_name="acr", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted; nothing was changed.", err=True)
+        code = 1
+    except click.ClickException as exc:
+        exc.show()
+        code = 1
+    except ReconcilerError as exc:
+        if "--debug" in args:
+            raise
+        click.echo(f"Error: {exc}", err=True)
+        code = 1
+    except Exception as exc:  # a bug: say so plainly, show the traceback only with --debug
+        if "--debug" in args:
+            raise
+        click.echo(f"Internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("This is a bug in acr; run again with --debug for the traceback.", err=True)
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)

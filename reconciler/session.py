@@ -1,0 +1,98 @@
+"""The account a command works on: a real one through Maton or directly, or the built-in
+sandbox in-process. Each step opens its own HTTP client, so steps may run in separate event
+loops (the CLI asks for confirmation between plan and apply)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from reconciler.apply import Progress, apply_plan
+from reconciler.client import Client, Endpoint, endpoint_from_env
+from reconciler.engine import make_plan
+from reconciler.errors import ApplyReport, ConfigError
+from reconciler.manifest import Desired, Target
+from reconciler.plan import Plan
+
+SANDBOX_STATE = Path(".acr/sandbox.json")
+SANDBOX_HOST = "http://sandbox.acr"
+DEFAULT_RATE = 5.0
+
+
+@dataclass
+class Session:
+    endpoint: Endpoint
+    target: str
+    rate: float = DEFAULT_RATE
+    app: Any = None  # the in-process sandbox, when there is one
+    on_retry: Callable[[str], None] | None = None
+
+    @classmethod
+    def open(
+        cls,
+        target: Target | None,
+        *,
+        sandbox: bool,
+        env: Mapping[str, str],
+        on_retry: Callable[[str], None] | None = None,
+    ) -> Session:
+        name = target.name if target else "default"
+        rate = rate_from_env(env)
+        if sandbox:
+            endpoint, app = open_sandbox(SANDBOX_STATE)
+            return cls(endpoint, name, rate, app, on_retry)
+        connection = target.connection if target else None
+        url = target.url if target else None
+        return cls(
+            endpoint_from_env(env, connection=connection, url=url), name, rate, None, on_retry
+        )
+
+    def client(self) -> Client:
+        transport = httpx.ASGITransport(app=self.app) if self.app is not None else None
+        return Client(self.endpoint, transport=transport, rate=self.rate, on_retry=self.on_retry)
+
+    async def plan(self, desired: Desired, prune: Collection[str]) -> Plan:
+        async with self.client() as client:
+            result, _ = await make_plan(
+                client, desired, prune=prune, target=self.target, endpoint=self.endpoint.description
+            )
+            return result
+
+    async def apply(self, plan: Plan, progress: Progress | None = None) -> ApplyReport:
+        async with self.client() as client:
+            return await apply_plan(client, plan, progress=progress)
+
+
+def rate_from_env(env: Mapping[str, str]) -> float:
+    text = env.get("ACR_RATE_LIMIT", "")
+    if not text:
+        return DEFAULT_RATE
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = 0.0
+    if rate <= 0:
+        raise ConfigError(
+            f"ACR_RATE_LIMIT must be a number of requests per second above 0, not {text!r}"
+        )
+    return rate
+
+
+def open_sandbox(state: Path) -> tuple[Endpoint, Any]:
+    """The in-process sandbox over ``state`` (created empty when missing)."""
+    from reconciler.sandbox import SandboxStore, create_app
+
+    state.parent.mkdir(parents=True, exist_ok=True)
+    store = SandboxStore.open(state)
+    endpoint = Endpoint(
+        base_url=f"{SANDBOX_HOST}/active-campaign/api/3",
+        headers={"Authorization": f"Bearer {store.maton_key}"},
+        account=f"sandbox:{store.default_connection}",
+        description=f"built-in sandbox, {state}",
+        gateway=SANDBOX_HOST,
+    )
+    return endpoint, create_app(store)
