@@ -26,6 +26,7 @@ class DiffResult:
     changes: list[Change] = field(default_factory=list)
     unmanaged: int = 0
     ids: dict[Ref, str] = field(default_factory=dict)
+    renamed: dict[Ref, str] = field(default_factory=dict)  # (kind, live key) -> desired key
 
 
 def diff(desired: Iterable[Obj], live: Iterable[Obj], *, prune: Collection[str] = ()) -> DiffResult:
@@ -92,7 +93,9 @@ def attr_diff(desired: Mapping[str, Any], live: Mapping[str, Any]) -> tuple[Attr
 def _compare(kind: Kind, pairs: list[tuple[Obj, Obj]], new: list[Obj], result: DiffResult) -> None:
     for want, have in pairs:
         _register(result, want.kind, want.key, have.id)
-        changes = attr_diff(want.attrs, have.attrs)
+        if want.key != have.key:
+            result.renamed[(have.kind, have.key)] = want.key
+        changes = attr_diff(want.attrs, _follow_renames(kind, have.attrs, result.renamed))
         if changes:
             result.changes.append(_update(want, have, changes))
     result.changes.extend(_create(obj) for obj in new)
@@ -143,6 +146,24 @@ def _diff_siblings(
         move_to = (absorber.kind, absorber.key) if absorber else None
         moved = f'deals move to "{absorber.attrs["title"]}" first' if absorber else None
         result.changes.append(replace(_delete(obj, reason), move_to=move_to, note=moved))
+
+
+def _follow_renames(
+    kind: Kind, attrs: Mapping[str, Any], renamed: Mapping[Ref, str]
+) -> Mapping[str, Any]:
+    """Live attributes with references to renamed objects under their new keys, so that a
+    list renamed in the same plan does not show as a change of every field that names it.
+    Kinds are diffed in dependency order, so referenced kinds are matched first."""
+    if not kind.ref_attrs or not renamed:
+        return attrs
+    out = dict(attrs)
+    for name, target in kind.ref_attrs.items():
+        value = out.get(name)
+        if isinstance(value, str):
+            out[name] = renamed.get((target, value), value)
+        elif isinstance(value, list):
+            out[name] = sorted(renamed.get((target, v), v) for v in value)
+    return out
 
 
 def _rekey(obj: Obj, old_parent: str, parent: Obj) -> Obj:

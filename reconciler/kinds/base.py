@@ -106,6 +106,8 @@ class Kind(ABC):
     child_of: ClassVar[str | None] = None  # a kind whose desired objects come from a parent
     sideloads: ClassVar[tuple[str, ...]] = ()  # sideloads to keep from ``collection``
     dependents: ClassVar[str | None] = None  # what a delete loses: "deals", "contacts"
+    # Attributes that name objects of another kind by key: {"lists": "list"}.
+    ref_attrs: ClassVar[Mapping[str, str]] = {}
 
     @abstractmethod
     def desired(self, spec: Any, source: str) -> list[Obj]:

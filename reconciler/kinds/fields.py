@@ -90,6 +90,7 @@ class FieldKind(Kind):
     spec = FieldSpec
     depends_on = ("list",)
     sideloads = ("fieldOptions", "fieldRels")
+    ref_attrs = {"lists": "list"}
 
     def desired(self, spec: FieldSpec, source: str) -> list[Obj]:
         perstag = field_perstag(spec.title, spec.perstag)

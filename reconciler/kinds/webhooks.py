@@ -63,6 +63,7 @@ class WebhookKind(Kind):
     collection = "webhooks"
     spec = WebhookSpec
     depends_on = ("list",)
+    ref_attrs = {"list": "list"}
 
     def desired(self, spec: WebhookSpec, source: str) -> list[Obj]:
         attrs = {

@@ -13,8 +13,10 @@ def desired(section: str, **entry: Any) -> list[Obj]:
 
 
 def live(**collections: Any) -> list[Obj]:
-    """Live objects from raw API rows: live(tags=[...], dealGroups=([...], {"dealStages": [...]}))."""
-    raw = {name: RawCollection([]) for name in ("tags", "lists", "fields", "dealGroups", "webhooks")}
+    """Live objects from raw API rows: ``live(tags=[...], dealGroups=(rows, sideloads))``."""
+    raw = {
+        name: RawCollection([]) for name in ("tags", "lists", "fields", "dealGroups", "webhooks")
+    }
     for name, rows in collections.items():
         items, sideloads = rows if isinstance(rows, tuple) else (rows, {})
         raw[name] = RawCollection(items, sideloads)

@@ -35,7 +35,11 @@ def test_unmanaged_objects_are_counted_unless_pruned():
     assert (result.changes, result.unmanaged) == ([], 1)
     result = diff(desired("tags", name="VIP"), live(tags=rows), prune={"tags"})
     (change,) = result.changes
-    assert (change.action, change.id, change.reason) == ("delete", "2", "pruned: not in the manifests")
+    assert (change.action, change.id, change.reason) == (
+        "delete",
+        "2",
+        "pruned: not in the manifests",
+    )
     assert result.unmanaged == 0
 
 
@@ -80,17 +84,25 @@ def _sales_live() -> list[Obj]:
 
 
 def test_unlisted_stage_is_deleted_and_its_deals_go_to_the_absorbing_stage():
-    want = desired("pipelines", title="Sales", stages=["Lead", {"title": "Won", "absorbs": ["Closed Won"]}])
+    want = desired(
+        "pipelines", title="Sales", stages=["Lead", {"title": "Won", "absorbs": ["Closed Won"]}]
+    )
     result = diff(want, _sales_live())
     by_action = {c.action: c for c in result.changes}
     delete = by_action["delete"]
-    assert (delete.key, delete.id, delete.move_to) == ("sales/closed won", "10", ("stage", "sales/won"))
+    assert (delete.key, delete.id, delete.move_to) == (
+        "sales/closed won",
+        "10",
+        ("stage", "sales/won"),
+    )
     assert delete.note == 'deals move to "Won" first'
     assert by_action["create"].key == "sales/won"
 
 
 def test_renamed_pipeline_keeps_its_stages():
-    want = desired("pipelines", title="Revenue", renamed_from=["Sales"], stages=["Lead", "Closed Won"])
+    want = desired(
+        "pipelines", title="Revenue", renamed_from=["Sales"], stages=["Lead", "Closed Won"]
+    )
     result = diff(want, _sales_live())
     (change,) = result.changes
     assert (change.kind, change.id, change.diff[0].after) == ("pipeline", "4", "Revenue")
@@ -100,7 +112,10 @@ def test_renamed_pipeline_keeps_its_stages():
 def test_stage_order_follows_the_manifest():
     want = desired("pipelines", title="Sales", stages=["Closed Won", "Lead"])
     changes = diff(want, _sales_live()).changes
-    assert sorted((c.key, c.diff[0].after) for c in changes) == [("sales/closed won", 1), ("sales/lead", 2)]
+    assert sorted((c.key, c.diff[0].after) for c in changes) == [
+        ("sales/closed won", 1),
+        ("sales/lead", 2),
+    ]
 
 
 def test_stages_of_unmanaged_pipelines_are_unmanaged():
@@ -116,8 +131,8 @@ def test_field_options_and_lists_from_sideloads():
     rels = [{"id": "5", "field": "7", "relid": "3"}]
     have = live(lists=lists, fields=([field], {"fieldOptions": options, "fieldRels": rels}))
     want = desired("lists", stringid="newsletter", name="News", sender_url="u", sender_reminder="r")
-    want += desired("fields", title="Plan", type="dropdown", options=[{"value": "free", "label": "Free"}, "Pro"],
-                    lists=["newsletter"])  # fmt: skip
+    options = [{"value": "free", "label": "Free"}, "Pro"]
+    want += desired("fields", title="Plan", type="dropdown", options=options, lists=["newsletter"])
     (change,) = diff(want, have).changes
     assert change.key == "PLAN"
     assert [d.path for d in change.diff] == ["options"]
@@ -138,7 +153,15 @@ def test_omitted_server_default_attributes_are_not_managed():
 
 
 def test_webhook_events_compare_as_sets_and_list_ids_as_stringids():
-    lists = [{"id": "3", "stringid": "newsletter", "name": "N", "sender_url": "u", "sender_reminder": "r"}]
+    lists = [
+        {
+            "id": "3",
+            "stringid": "newsletter",
+            "name": "N",
+            "sender_url": "u",
+            "sender_reminder": "r",
+        }
+    ]
     hook = {"id": "1", "name": "CRM", "url": "https://x", "events": ["unsubscribe", "subscribe"],
             "sources": ["public"], "listid": "3", "links": []}  # fmt: skip
     want = desired("webhooks", name="CRM", url="https://x", events=["subscribe", "unsubscribe"],

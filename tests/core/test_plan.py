@@ -48,7 +48,9 @@ def test_deleting_a_stage_with_deals_and_no_absorber_is_refused_with_the_count()
 
 
 def test_deleting_a_stage_whose_deals_move_is_allowed():
-    change = Change("delete", "stage", "s/w", "S / W", id="9", dependents=3, move_to=("stage", "s/x"))
+    change = Change(
+        "delete", "stage", "s/w", "S / W", id="9", dependents=3, move_to=("stage", "s/x")
+    )
     assert _plan([change]).summary == {"create": 0, "update": 0, "delete": 1, "unmanaged": 0}
 
 
@@ -58,7 +60,10 @@ def test_plan_data_is_stable_and_masks_secrets():
     plan = _plan(diff(hook, []).changes, secrets={"HOOK_TOKEN": "s3cr3t"}, inputs="abc")
     text = str(plan.data)
     assert "s3cr3t" not in text and "${env.HOOK_TOKEN}" in text
-    assert plan.data == _plan(diff(hook, []).changes, secrets={"HOOK_TOKEN": "s3cr3t"}, inputs="abc").data
+    assert (
+        plan.data
+        == _plan(diff(hook, []).changes, secrets={"HOOK_TOKEN": "s3cr3t"}, inputs="abc").data
+    )
     assert plan.data["changes"][0]["source"] == "manifests/webhooks.yaml:1"
     assert plan.fingerprint.startswith("sha256:")
 

@@ -15,4 +15,6 @@ def test_every_manifest_key_is_documented_in_its_section():
         heading = "pipelines[].stages" if kind.child_of else kind.section
         keys = {field.alias or name for name, field in kind.spec.model_fields.items()}
         documented = set(re.findall(r"^\| `([a-z_]+)` \|", sections[heading], re.M))
-        assert keys == documented, f"{heading}: missing {keys - documented}, extra {documented - keys}"
+        assert keys == documented, (
+            f"{heading}: missing {keys - documented}, extra {documented - keys}"
+        )
