@@ -1,13 +1,19 @@
-"""Running a plan: each change in the plan's order, stopping at the first failure.
+"""Running a plan in its order, stopping at the first failure.
 
-Apply never reorders and never skips: when a change fails it stops, and the report says
-which changes were done, which one failed (with the API's message) and which were not
-attempted. Running apply again reads the account afresh, so it converges.
+Apply never reorders across the plan: it runs it in waves, each a run of consecutive changes
+of one kind and one action (all the tag creates, then all the list creates...). The changes
+of a wave do not depend on each other, so up to ``CONCURRENCY`` run at once, which keeps the
+account's rate limiter busy when the API is slow to answer. When a change fails, the rest of
+its wave finishes and nothing after it starts; the report says which changes were done,
+which failed (with the API's message) and which were not attempted. Running apply again
+reads the account afresh, so it converges.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import asyncio
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import groupby
 
 from reconciler.errors import ApplyError, ApplyReport, ConfigError
 from reconciler.kinds import KINDS, Ref
@@ -15,6 +21,7 @@ from reconciler.kinds.base import Api
 from reconciler.plan import Change, Plan
 
 SYMBOL = {"create": "+", "update": "~", "delete": "-"}
+CONCURRENCY = 4  # changes in flight at once; the rate limiter still paces every request
 Progress = Callable[[int, int, Change], None]
 
 
@@ -33,24 +40,45 @@ def describe(change: Change) -> str:
 
 
 async def apply_plan(
-    api: Api, plan: Plan, *, progress: Progress | None = None, ids: Mapping[Ref, str] | None = None
+    api: Api,
+    plan: Plan,
+    *,
+    progress: Progress | None = None,
+    ids: Mapping[Ref, str] | None = None,
+    concurrency: int = CONCURRENCY,
 ) -> ApplyReport:
-    """Run every change of ``plan`` in order; raise ``ApplyError`` at the first failure."""
+    """Run every change of ``plan``; raise ``ApplyError`` after the wave where one fails."""
     known = IdMap(plan.ids if ids is None else ids)
-    report = ApplyReport()
+    gate = asyncio.Semaphore(concurrency)
     total = len(plan.changes)
-    for number, change in enumerate(plan.changes, start=1):
-        if progress:
-            progress(number, total, change)
-        try:
+    report = ApplyReport()
+
+    async def run(number: int, change: Change) -> None:
+        async with gate:
+            if progress:
+                progress(number, total, change)
             await _run(api, change, known)
-        except Exception as exc:  # every failure stops apply with a report, bugs included
-            report.failed = describe(change)
-            report.error = str(exc) or type(exc).__name__
-            report.not_attempted = [describe(c) for c in plan.changes[number:]]
-            raise ApplyError(report) from exc
-        report.done.append(describe(change))
+
+    numbered = list(enumerate(plan.changes, start=1))
+    for wave in waves(numbered):
+        outcomes = await asyncio.gather(*(run(n, c) for n, c in wave), return_exceptions=True)
+        for (_, change), outcome in zip(wave, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                report.failed.append(f"{describe(change)}: {outcome or type(outcome).__name__}")
+            else:
+                report.done.append(describe(change))
+        if report.failed:
+            last = wave[-1][0]
+            report.not_attempted = [describe(c) for c in plan.changes[last:]]
+            cause = next(o for o in outcomes if isinstance(o, BaseException))
+            raise ApplyError(report) from cause
     return report
+
+
+def waves(numbered: Sequence[tuple[int, Change]]) -> Iterator[list[tuple[int, Change]]]:
+    """Runs of consecutive changes with the same kind and action."""
+    for _, group in groupby(numbered, key=lambda item: (item[1].action, item[1].kind)):
+        yield list(group)
 
 
 async def _run(api: Api, change: Change, ids: IdMap) -> None:

@@ -128,8 +128,7 @@ class ApplyReport:
     """What an apply did: the changes done, the one that failed, and those not attempted."""
 
     done: list[str] = field(default_factory=list)
-    failed: str | None = None
-    error: str | None = None
+    failed: list[str] = field(default_factory=list)  # "+ tag \"VIP\": <the API's message>"
     not_attempted: list[str] = field(default_factory=list)
 
 
@@ -138,7 +137,8 @@ class ApplyError(ReconcilerError):
 
     def __init__(self, report: ApplyReport) -> None:
         self.report = report
-        lines = [f"apply stopped: {report.failed} failed: {report.error}"]
+        lines = [f"apply stopped: {len(report.failed)} change(s) failed:"]
+        lines += [f"    {item}" for item in report.failed]
         lines.append(f"  done ({len(report.done)}):")
         lines += [f"    {item}" for item in report.done] or ["    nothing"]
         lines.append(f"  not attempted ({len(report.not_attempted)}):")

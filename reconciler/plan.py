@@ -22,6 +22,8 @@ from reconciler.kinds.base import Obj, Ref
 Action = Literal["create", "update", "delete"]
 PLAN_FORMAT = "acr-plan/1"
 _PHASE = {"create": 0, "update": 0, "delete": 1}
+# Within a kind, updates run before creates: a rename frees the name a create may need.
+_STEP = {"update": 0, "create": 1, "delete": 2}
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,8 @@ def _order_key(change: Change, rank: Mapping[str, int]) -> tuple[Any, ...]:
     phase = _PHASE[change.action]
     kind_rank = rank[change.kind] if phase == 0 else -rank[change.kind]
     position = change.desired.attrs.get("order", 0) if change.desired else 0
-    return (phase, kind_rank, change.desired.parent if change.desired else "", position, change.key)
+    parent = change.desired.parent if change.desired else ""
+    return (phase, kind_rank, _STEP[change.action], parent or "", position, change.key)
 
 
 def kind_rank(depends_on: Mapping[str, Sequence[str]]) -> dict[str, int]:
