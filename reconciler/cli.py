@@ -20,9 +20,9 @@ import click
 
 from reconciler import __version__
 from reconciler.apply import describe
-from reconciler.errors import ConfigError, ReconcilerError
-from reconciler.manifest import Desired, Project, Target, load_manifests, load_project
-from reconciler.plan import Change, Plan
+from reconciler.errors import ConfigError, PlanError, ReconcilerError
+from reconciler.manifest import Desired, Policy, Project, Target, load_manifests, load_project
+from reconciler.plan import Change, Plan, compare_saved
 from reconciler.render import FORMATS, render
 from reconciler.session import SANDBOX_STATE, Session
 
@@ -120,10 +120,24 @@ def plan(
 @paths_argument
 @target_option
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking for confirmation.")
+@click.option(
+    "--plan", "saved", metavar="PLAN.json",
+    help="A plan saved with `plan --out`: apply only if a fresh plan still matches it.",
+)  # fmt: skip
+@click.option(
+    "--allow-deletes", type=click.IntRange(min=0), metavar="N",
+    help="Allow up to N deletes (policy.max_deletes refuses more otherwise).",
+)  # fmt: skip
 @sandbox_option
 @click.pass_obj
 def apply(
-    opts: Options, paths: tuple[str, ...], target: str | None, yes: bool, sandbox: bool
+    opts: Options,
+    paths: tuple[str, ...],
+    target: str | None,
+    yes: bool,
+    saved: str | None,
+    allow_deletes: int | None,
+    sandbox: bool,
 ) -> None:
     """Make the account match the manifests: plan, confirm, then create, update and delete
     in dependency order. Stops at the first error and says what was done."""
@@ -131,10 +145,13 @@ def apply(
     chosen = _target(project, target)
     desired = _load(project, paths, chosen)
     session = _session(chosen, sandbox)
-    result = asyncio.run(session.plan(desired, _prune(project, chosen)))
+    result = asyncio.run(session.plan(desired, _policy(project, chosen).prune))
     click.echo(render(result, "text"), nl=False)
+    if saved:
+        _check_saved(saved, result)
     if result.empty:
         return
+    _check_deletes(result, _policy(project, chosen), allow_deletes)
     _confirm(result, yes)
     report = asyncio.run(session.apply(result, _progress))
     counts = Counter(c.action for c in result.changes)
@@ -227,13 +244,37 @@ def _load(project: Project, paths: Sequence[str], target: Target | None) -> Desi
     return load_manifests(list(paths) or list(project.manifests), vars=variables)
 
 
-def _prune(project: Project, target: Target | None) -> frozenset[str]:
-    policy = target.policy if target and target.policy else project.policy
-    return policy.prune
+def _policy(project: Project, target: Target | None) -> Policy:
+    return target.policy if target and target.policy else project.policy
 
 
 def _make_plan(project: Project, target: Target | None, desired: Desired, sandbox: bool) -> Plan:
-    return asyncio.run(_session(target, sandbox).plan(desired, _prune(project, target)))
+    return asyncio.run(_session(target, sandbox).plan(desired, _policy(project, target).prune))
+
+
+def _check_saved(path: str, fresh: Plan) -> None:
+    try:
+        saved = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read the saved plan {path}: {exc}") from exc
+    moved = compare_saved(saved if isinstance(saved, dict) else {}, fresh)
+    if moved:
+        raise PlanError(
+            f"the saved plan {path} is out of date, so nothing was changed:\n"
+            + "\n".join(f"  - {line}" for line in moved)
+            + "\nMake and review a new plan with `acr plan --out`."
+        )
+
+
+def _check_deletes(result: Plan, policy: Policy, allowed: int | None) -> None:
+    limit = allowed if allowed is not None else policy.max_deletes
+    deletes = result.summary["delete"]
+    if limit is not None and deletes > limit:
+        source = "--allow-deletes" if allowed is not None else "policy.max_deletes"
+        raise ConfigError(
+            f"the plan deletes {deletes} objects, more than {source} allows ({limit}); "
+            f"nothing was changed. Review the deletes, then run apply --allow-deletes {deletes}."
+        )
 
 
 def _session(target: Target | None, sandbox: bool) -> Session:

@@ -343,10 +343,10 @@ class Client:
         if NO_RESULT in text.lower() or status == 404:
             kind = NotFoundError
         elif status in (401, 403):
-            kind, text = AuthError, f"{text}; {self._auth_hint(status)}"
+            kind, text = AuthError, _sentence(text, self._auth_hint(status))
         elif status == 400 and self.endpoint.maton and "connection" in text.lower():
             # Maton's 400 = no connection for the app [V-2nd MATON]; its body is [UNK].
-            kind, text = AuthError, f"{text}; {self._connection_hint()}"
+            kind, text = AuthError, _sentence(text, self._connection_hint())
         elif status in (400, 422):
             kind = ValidationError
         elif status == 429:
@@ -455,6 +455,13 @@ def _text(value: Any) -> str:
         pointer = source.get("pointer") if isinstance(source, dict) else None
         return f"{out} (at {pointer})" if pointer else out
     return "" if value is None else str(value).strip()
+
+
+def _sentence(text: str, hint: str) -> str:
+    """The API's message followed by what to do about it."""
+    if text.endswith("."):
+        return f"{text} {hint[:1].upper()}{hint[1:]}"
+    return f"{text}; {hint}"
 
 
 def _json(response: httpx.Response) -> Any:

@@ -3,7 +3,6 @@ would take with them, order and check), and apply it."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Collection
 from dataclasses import replace
 from typing import Protocol
@@ -13,7 +12,7 @@ from reconciler.kinds import KINDS, dependency_graph
 from reconciler.kinds.base import Api
 from reconciler.manifest import Desired
 from reconciler.plan import Change, Plan, build_plan
-from reconciler.state import Account, Reader, read_account
+from reconciler.state import Account, Reader, gather, read_account
 
 
 class Client(Api, Reader, Protocol):
@@ -39,7 +38,7 @@ async def make_plan(
         endpoint=endpoint,
         ids=found.ids,
         secrets=desired.secrets,
-        inputs=f"{desired.digest} {account.digest}",
+        inputs={"manifests": desired.digest, "account": account.digest},
     )
     return plan, account
 
@@ -58,4 +57,4 @@ async def count_dependents(api: Api, changes: list[Change]) -> list[Change]:
             )
         return replace(change, dependents=number, note=kind.describe_delete(change.live, number))
 
-    return list(await asyncio.gather(*(count(c) for c in changes)))
+    return await gather(*(count(c) for c in changes))

@@ -96,7 +96,8 @@ class Plan:
     endpoint: str = ""  # a safe description of the account, for the plan's heading
     ids: Mapping[Ref, str] = field(default_factory=dict, compare=False)  # live ids by ref
     secrets: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
-    inputs: str = ""  # sha256 of the manifests and the live objects the plan was made from
+    # Digests of what the plan was made from: {"manifests": "sha256:...", "account": "sha256:..."}
+    inputs: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -116,6 +117,7 @@ class Plan:
             "target": self.target,
             "summary": self.summary,
             "changes": [masked_data(c, self.secrets) for c in self.changes],
+            "inputs": dict(self.inputs),
         }
         return {**body, "fingerprint": self.fingerprint}
 
@@ -123,7 +125,7 @@ class Plan:
     def fingerprint(self) -> str:
         """A digest of what the plan was made from and what it will do (secrets masked)."""
         changes = [masked_data(c, self.secrets) for c in self.changes]
-        text = json.dumps({"inputs": self.inputs, "changes": changes}, sort_keys=True)
+        text = json.dumps({"inputs": dict(self.inputs), "changes": changes}, sort_keys=True)
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -256,3 +258,30 @@ def _pattern(masked: str, secrets: Mapping[str, str]) -> re.Pattern[str]:
     if not pieces:
         return re.compile(r"(?!)")  # no secret in it: nothing else stands for it
     return re.compile("".join(pieces) + re.escape(masked[position:]), re.DOTALL)
+
+
+def compare_saved(saved: Mapping[str, Any], fresh: Plan) -> list[str]:
+    """What moved between a saved plan (its JSON form) and a plan made now; empty if nothing."""
+    if saved.get("format") != PLAN_FORMAT:
+        return [f"the file is not an acr plan ({PLAN_FORMAT})"]
+    if saved.get("fingerprint") == fresh.fingerprint:
+        return []
+    moved = []
+    old_inputs = saved.get("inputs") or {}
+    for name, digest in fresh.inputs.items():
+        if old_inputs.get(name) != digest:
+            moved.append(f"the {name} changed since the plan was made")
+    data = fresh.data
+    if saved.get("target") != data["target"]:
+        moved.append(
+            f'the plan was made for target "{saved.get("target")}", not "{data["target"]}"'
+        )
+    old = {_change_name(c) for c in saved.get("changes", [])}
+    new = {_change_name(c) for c in data["changes"]}
+    moved += [f"no longer planned: {name}" for name in sorted(old - new)]
+    moved += [f"newly planned: {name}" for name in sorted(new - old)]
+    return moved or ["the plan's changes differ from the saved ones"]
+
+
+def _change_name(change: Mapping[str, Any]) -> str:
+    return f'{change.get("action")} {change.get("kind")} "{change.get("key")}"'

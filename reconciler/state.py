@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from reconciler.kinds import KINDS, Obj, RawCollection
+
+T = TypeVar("T")
 
 
 class Reader(Protocol):
@@ -46,7 +48,20 @@ def collections() -> list[str]:
 
 async def read_account(reader: Reader, names: Sequence[str] | None = None) -> Account:
     names = list(names or collections())
-    pages = await asyncio.gather(*(reader.collect(f"/{name}") for name in names))
+    pages = await gather(*(reader.collect(f"/{name}") for name in names))
     raw = dict(zip(names, pages, strict=True))
     objects = [obj for kind in KINDS.values() for obj in kind.normalise(raw)]
     return Account(tuple(objects))
+
+
+async def gather(*steps: Awaitable[T]) -> list[T]:
+    """Run ``steps`` concurrently; when one fails, cancel the others and wait for them before
+    raising, so that none is left running against a client about to close."""
+    tasks = [asyncio.ensure_future(step) for step in steps]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise

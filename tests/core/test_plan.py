@@ -57,12 +57,16 @@ def test_deleting_a_stage_whose_deals_move_is_allowed():
 def test_plan_data_is_stable_and_masks_secrets():
     hook = desired("webhooks", name="CRM", url="https://h/x?token=s3cr3t", events=["subscribe"],
                    sources=["api"])  # fmt: skip
-    plan = _plan(diff(hook, []).changes, secrets={"HOOK_TOKEN": "s3cr3t"}, inputs="abc")
+    plan = _plan(
+        diff(hook, []).changes, secrets={"HOOK_TOKEN": "s3cr3t"}, inputs={"manifests": "abc"}
+    )
     text = str(plan.data)
     assert "s3cr3t" not in text and "${env.HOOK_TOKEN}" in text
     assert (
         plan.data
-        == _plan(diff(hook, []).changes, secrets={"HOOK_TOKEN": "s3cr3t"}, inputs="abc").data
+        == _plan(
+            diff(hook, []).changes, secrets={"HOOK_TOKEN": "s3cr3t"}, inputs={"manifests": "abc"}
+        ).data
     )
     assert plan.data["changes"][0]["source"] == "manifests/webhooks.yaml:1"
     assert plan.fingerprint.startswith("sha256:")

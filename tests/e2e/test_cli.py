@@ -151,3 +151,40 @@ def test_429_answers_are_waited_out_and_apply_completes(
     result = acr.apply()
     assert "429" in result.err  # the retries are shown as progress
     assert len(acr.rows("tags")) == 8
+
+
+def test_apply_of_a_saved_plan_runs_when_nothing_moved(acr: Acr) -> None:
+    acr.write("all.yaml", dump(BASE))
+    assert acr("plan", "--out", "reviewed.json").code == 0
+    result = acr("apply", "--yes", "--plan", "reviewed.json")
+    assert result.code == 0 and "Apply complete" in result.out
+
+
+def test_apply_of_a_saved_plan_refuses_when_the_account_or_manifests_moved(acr: Acr) -> None:
+    acr.write("all.yaml", dump(BASE))
+    acr("plan", "--out", "reviewed.json")
+    with acr.api() as api:
+        api.post("/tags", json={"tag": {"tag": "Surprise", "tagType": "contact"}})
+    acr.write("all.yaml", dump(manifest(**{"tags.0.description": "Changed"})))
+    result = acr("apply", "--yes", "--plan", "reviewed.json")
+    assert result.code == 1 and "reviewed.json is out of date" in result.err
+    assert "the manifests changed" in result.err and "the account changed" in result.err
+    assert acr.rows("dealGroups") == []
+
+
+def test_max_deletes_refuses_a_larger_plan_unless_allowed(acr: Acr) -> None:
+    acr.write("all.yaml", dump(BASE))
+    acr.converge()
+    acr.project("manifests: [manifests]\npolicy: {prune: [tags, webhooks], max_deletes: 1}\n")
+    data = manifest()
+    del data["tags"], data["webhooks"]
+    acr.write("all.yaml", dump(data))
+    result = acr("apply", "--yes")
+    assert (
+        result.code == 1
+        and "deletes 2 objects, more than policy.max_deletes allows (1)" in result.err
+    )
+    assert len(acr.rows("tags")) == 1
+    assert acr("apply", "--yes", "--allow-deletes", "1").code == 1
+    assert acr("apply", "--yes", "--allow-deletes", "2").code == 0
+    assert acr.rows("tags") == []
