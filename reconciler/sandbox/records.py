@@ -1,0 +1,247 @@
+"""Rows as the sandbox keeps them, and the defaults the API gives a new object.
+
+Rows hold native values (ints for ids, flags, orders and foreign keys); the route modules
+turn them into the API's shapes (strings on reads, numbers in write echoes). The store, the
+seed loader and the routes all build rows through these functions, so a seeded object and
+one created over HTTP look alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from reconciler.perstag import field_perstag
+
+# Accounts answer in their own time zone; the docs' examples use US Central (-05:00/-06:00),
+# so the sandbox answers in a fixed -05:00.
+ACCOUNT_TZ = timezone(timedelta(hours=-5))
+
+Row = dict[str, Any]
+
+# The three stages a new pipeline gets [V-docs DOCS:create-a-pipeline]: title and color.
+DEFAULT_STAGES = (("To Contact", "18D499"), ("In Contact", "32B0FC"), ("Follow Up", "E6CE4B"))
+
+STAGE_DEFAULTS: Row = {
+    # [V-docs OAS create-a-deal-stage request schema defaults]
+    "color": "3f3f3f",
+    "width": 280,
+    "dealOrder": "next-action DESC",
+    "cardRegion1": "title",
+    "cardRegion2": "next-action",
+    "cardRegion3": "show-avatar",
+    "cardRegion4": "contact-fullname-orgname",
+    "cardRegion5": "value",
+}
+
+FIELD_TYPES = frozenset(
+    {"text", "textarea", "date", "datetime", "dropdown", "listbox", "radio", "checkbox"}
+    | {"hidden", "number"}
+)
+
+# The 25 events of GET /webhook/events [V-docs OAS get-a-list-of-webhook-events], in its order.
+WEBHOOK_EVENTS = (
+    "bounce",
+    "click",
+    "contact_tag_added",
+    "contact_tag_removed",
+    "deal_add",
+    "deal_note_add",
+    "deal_pipeline_add",
+    "deal_stage_add",
+    "deal_task_add",
+    "deal_task_complete",
+    "deal_tasktype_add",
+    "deal_update",
+    "forward",
+    "list_add",
+    "open",
+    "reply",
+    "sent",
+    "share",
+    "sms_reply",
+    "sms_sent",
+    "sms_unsub",
+    "subscribe",
+    "subscriber_note",
+    "unsubscribe",
+    "update",
+)
+WEBHOOK_SOURCES = ("public", "admin", "api", "system")
+
+
+def now() -> str:
+    """The current time as the API writes ``cdate``/``udate``: ISO-8601 with an offset."""
+    return datetime.now(ACCOUNT_TZ).replace(microsecond=0).isoformat()
+
+
+def new_tag(tag: str = "", tag_type: str = "contact", description: str = "") -> Row:
+    stamp = now()
+    return {
+        "tag": tag,
+        "tagType": tag_type,
+        "description": description,
+        "cdate": stamp,
+        "udate": stamp,
+    }
+
+
+def new_list(attrs: Row) -> Row:
+    """A list row from the create attributes (already validated)."""
+    row: Row = {
+        "name": attrs["name"],
+        "stringid": attrs["stringid"],
+        "sender_url": attrs["sender_url"],
+        "sender_reminder": attrs["sender_reminder"],
+        "send_last_broadcast": 0,
+        "carboncopy": None,
+        "subscription_notify": None,
+        "unsubscription_notify": None,
+        "user": 1,
+        "channel": "email",
+        "cdate": now(),
+        "udate": None,  # GET shows null until the list is changed [V-docs OAS retrieve-a-list]
+    }
+    row.update({k: v for k, v in attrs.items() if k in row and k not in {"cdate", "udate"}})
+    return row
+
+
+def new_field(attrs: Row, ordernum: int) -> Row:
+    """A contact custom field row; ``perstag`` normalised or derived from the title."""
+    stamp = now()
+    row: Row = {
+        "title": attrs["title"],
+        "type": attrs["type"],
+        "descript": None,
+        "defval": None,
+        "isrequired": 0,
+        "visible": 1,
+        "ordernum": ordernum,
+        "show_in_list": 0,
+        "rows": 0,
+        "cols": 0,
+        "service": "",
+        "cdate": stamp,
+        "udate": stamp,
+    }
+    row.update({k: v for k, v in attrs.items() if k in row and k not in {"cdate", "udate"}})
+    row["perstag"] = field_perstag(row["title"], attrs.get("perstag"))
+    return row
+
+
+def new_field_option(field: int, value: str, label: str, orderid: int, isdefault: int) -> Row:
+    stamp = now()
+    return {
+        "field": field,
+        "value": value,
+        "label": label,
+        "orderid": orderid,
+        "isdefault": isdefault,
+        "cdate": stamp,
+        "udate": stamp,
+    }
+
+
+def new_field_rel(field: int, relid: int) -> Row:
+    return {"field": field, "relid": relid, "dorder": 0, "cdate": now()}
+
+
+def new_pipeline(title: str, currency: str, attrs: Row | None = None) -> Row:
+    stamp = now()
+    row: Row = {
+        "title": title,
+        "currency": currency,
+        "allgroups": 1,
+        "allusers": 0,
+        "autoassign": 1,
+        "cdate": stamp,
+        "udate": stamp,
+    }
+    for key in ("allgroups", "allusers", "autoassign"):
+        if attrs and key in attrs:
+            row[key] = attrs[key]
+    return row
+
+
+def new_stage(group: int, title: str, order: int, attrs: Row | None = None) -> Row:
+    stamp = now()
+    row: Row = {
+        "group": group,
+        "title": title,
+        "order": order,
+        **STAGE_DEFAULTS,
+        "cdate": stamp,
+        "udate": stamp,
+    }
+    for key in STAGE_DEFAULTS:
+        if attrs and key in attrs:
+            row[key] = attrs[key]
+    return row
+
+
+def default_stages(group: int) -> list[Row]:
+    """The auto-created stages: ``cdate`` and ``udate`` are null [V-docs OAS create-a-pipeline]."""
+    rows = []
+    for order, (title, color) in enumerate(DEFAULT_STAGES, start=1):
+        row = new_stage(group, title, order, {"color": color})
+        row["cdate"] = row["udate"] = None
+        rows.append(row)
+    return rows
+
+
+def new_deal(attrs: Row) -> Row:
+    stamp = now()
+    row: Row = {
+        "title": attrs["title"],
+        "value": attrs.get("value", 0),
+        "currency": attrs.get("currency", "usd"),
+        "group": attrs["group"],
+        "stage": attrs["stage"],
+        "contact": attrs.get("contact"),
+        "owner": attrs.get("owner", 1),
+        "status": 0,
+        "percent": 0,
+        "cdate": stamp,
+        "mdate": stamp,
+    }
+    row["hash"] = hashlib.sha1(f"{row['title']}{stamp}".encode()).hexdigest()[:8]
+    return row
+
+
+def new_contact(email: str, first_name: str = "", last_name: str = "") -> Row:
+    stamp = now()
+    return {
+        "email": email,
+        "firstName": first_name,
+        "lastName": last_name,
+        "phone": "",
+        "cdate": stamp,
+        "udate": stamp,
+    }
+
+
+def new_contact_tag(contact: int, tag: int) -> Row:
+    return {"contact": contact, "tag": tag, "cdate": now()}
+
+
+def new_webhook(attrs: Row) -> Row:
+    return {
+        "name": attrs["name"],
+        "url": attrs["url"],
+        "events": list(attrs["events"]),
+        "sources": list(attrs["sources"]),
+        "listid": attrs.get("listid", 0),
+        "cdate": now(),
+    }
+
+
+def new_user() -> Row:
+    return {
+        "username": "admin",
+        "firstName": "Sandbox",
+        "lastName": "Admin",
+        "email": "admin@example.com",
+        "phone": "",
+        "signature": None,
+    }

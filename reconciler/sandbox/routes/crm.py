@@ -1,0 +1,246 @@
+"""A minimal CRM so that cascades can be seen: deals, contacts, contact tags, the user.
+
+Only what the reconciler's effects touch: deals disappear with their stage or pipeline, a
+tag's ``subscriber_count`` counts its contacts. Shapes follow the move-deals example [V-docs
+OAS]; the rest of these endpoints' behaviour is kept simple [INF].
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from reconciler.sandbox.http import (
+    Getter,
+    account_of,
+    deleted,
+    envelope,
+    error,
+    fetch,
+    field_invalid,
+    filtered,
+    invalid,
+    meta,
+    page,
+    path_id,
+    reply,
+    require,
+    text,
+    to_int,
+    to_str,
+)
+from reconciler.sandbox.records import Row, new_contact, new_contact_tag, new_deal
+from reconciler.sandbox.store import Account
+
+DEAL_LINKS = (
+    "contact",
+    "contactDeals",
+    "dealActivities",
+    "group",
+    "nextTask",
+    "notes",
+    "organization",
+    "owner",
+    "scoreValues",
+    "stage",
+    "tasks",
+)
+
+
+def deal_view(row: Row) -> dict[str, Any]:
+    """A deal as GET and the move-deals answer show it [V-docs OAS move-deals]."""
+    ident = row["id"]
+    return {
+        "activitycount": "0",
+        "cdate": row["cdate"],
+        "contact": text(row["contact"]),
+        "currency": row["currency"],
+        "edate": "0000-00-00 00:00:00",
+        "group": str(row["group"]),
+        "hash": row["hash"],
+        "id": str(ident),
+        "links": {name: f"/api/3/deals/{ident}/{name}" for name in DEAL_LINKS},
+        "mdate": row["mdate"],
+        "nextTask": None,
+        "nextdealid": "0",
+        "nexttaskid": "0",
+        "organization": None,
+        "owner": str(row["owner"]),
+        "percent": str(row["percent"]),
+        "stage": str(row["stage"]),
+        "status": str(row["status"]),
+        "title": row["title"],
+        "value": str(row["value"]),
+    }
+
+
+def deal_attrs(account: Account, attrs: Row) -> Row:
+    """Title plus a stage (or a pipeline, whose first stage is taken); they must agree."""
+    require(attrs, "deal", "title")
+    clean: Row = {"title": to_str(attrs["title"], "deal", "title")}
+    for key in ("value", "contact", "owner", "stage", "group"):
+        if attrs.get(key) not in (None, ""):
+            clean[key] = to_int(attrs[key], "deal", key)
+    if attrs.get("currency"):
+        clean["currency"] = to_str(attrs["currency"], "deal", "currency")
+    stage = account.get("dealStages", clean.get("stage", 0))
+    if stage is None and "group" in clean:
+        stages = sorted(account.rows("dealStages", group=clean["group"]), key=lambda s: s["order"])
+        stage = stages[0] if stages else None
+    if stage is None:
+        raise field_invalid("deal", "stage", "A deal needs an existing stage or pipeline.")
+    if clean.setdefault("group", stage["group"]) != stage["group"]:
+        raise field_invalid("deal", "stage", "The stage does not belong to the deal's pipeline.")
+    clean["stage"] = stage["id"]
+    if "contact" in clean and account.get("contacts", clean["contact"]) is None:
+        raise field_invalid("deal", "contact", f"There is no contact with id {clean['contact']}.")
+    return clean
+
+
+async def list_deals(request: Request) -> Response:
+    account = account_of(request)
+    getters: dict[str, tuple[Getter, str]] = {
+        "stage": (lambda row: row["stage"], "eq"),
+        "group": (lambda row: row["group"], "eq"),
+    }
+    rows = filtered(request, account.rows("deals"), getters)
+    chunk, total = page(request, rows)
+    # meta.total is a number here [V-docs OAS, see activecampaign-api.md §0.3]
+    return reply({"deals": [deal_view(row) for row in chunk], "meta": meta(total, number=True)})
+
+
+async def create_deal(request: Request) -> Response:
+    account = account_of(request)
+    attrs = deal_attrs(account, await envelope(request, "deal"))
+    row = account.insert("deals", new_deal(attrs))
+    return reply({"deal": deal_view(row)}, 201)
+
+
+async def get_deal(request: Request) -> Response:
+    row = fetch(account_of(request), "deals", "Deal", path_id(request, "Deal"))
+    return reply({"deal": deal_view(row)})
+
+
+async def delete_deal(request: Request) -> Response:
+    account = account_of(request)
+    row = fetch(account, "deals", "Deal", path_id(request, "Deal"))
+    account.remove("deals", row["id"])
+    return deleted()
+
+
+def contact_view(row: Row) -> dict[str, Any]:
+    ident = row["id"]
+    return {
+        "cdate": row["cdate"],
+        "email": row["email"],
+        "phone": row["phone"],
+        "firstName": row["firstName"],
+        "lastName": row["lastName"],
+        "udate": row["udate"],
+        "links": {name: f"/api/3/contacts/{ident}/{name}" for name in ("contactTags", "deals")},
+        "id": str(ident),
+    }
+
+
+async def list_contacts(request: Request) -> Response:
+    account = account_of(request)
+    rows = account.rows("contacts")
+    email = request.query_params.get("email")
+    if email:
+        rows = [row for row in rows if row["email"].casefold() == email.casefold()]
+    chunk, total = page(request, rows)
+    return reply({"contacts": [contact_view(row) for row in chunk], "meta": meta(total)})
+
+
+async def create_contact(request: Request) -> Response:
+    account = account_of(request)
+    attrs = await envelope(request, "contact")
+    require(attrs, "contact", "email")
+    email = to_str(attrs["email"], "contact", "email")
+    if any(row["email"].casefold() == email.casefold() for row in account.rows("contacts")):
+        raise invalid(
+            error("Email address already exists in the system.", "", "duplicate", "email")
+        )
+    names = (to_str(attrs.get(k) or "", "contact", k) for k in ("firstName", "lastName"))
+    row = account.insert("contacts", new_contact(email, *names))
+    return reply({"contact": contact_view(row)}, 201)
+
+
+async def get_contact(request: Request) -> Response:
+    # The contacts table is still "subscriber" inside ActiveCampaign [INF].
+    row = fetch(account_of(request), "contacts", "Subscriber", path_id(request, "Subscriber"))
+    return reply({"contact": contact_view(row)})
+
+
+def contact_tag_view(row: Row) -> dict[str, Any]:
+    ident = row["id"]
+    return {
+        "cdate": row["cdate"],
+        "contact": str(row["contact"]),
+        "tag": str(row["tag"]),
+        "links": {name: f"/api/3/contactTags/{ident}/{name}" for name in ("contact", "tag")},
+        "id": str(ident),
+    }
+
+
+async def list_contact_tags(request: Request) -> Response:
+    account = account_of(request)
+    chunk, total = page(request, account.rows("contactTags"))
+    return reply({"contactTags": [contact_tag_view(r) for r in chunk], "meta": meta(total)})
+
+
+async def contact_tags_of(request: Request) -> Response:
+    account = account_of(request)
+    contact = fetch(account, "contacts", "Subscriber", path_id(request, "Subscriber"))
+    rows = account.rows("contactTags", contact=contact["id"])
+    return reply({"contactTags": [contact_tag_view(row) for row in rows]})
+
+
+async def create_contact_tag(request: Request) -> Response:
+    account = account_of(request)
+    attrs = await envelope(request, "contactTag")
+    require(attrs, "contactTag", "contact", "tag")
+    contact = to_int(attrs["contact"], "contactTag", "contact")
+    tag = to_int(attrs["tag"], "contactTag", "tag")
+    if account.get("contacts", contact) is None:
+        raise field_invalid("contactTag", "contact", f"There is no contact with id {contact}.")
+    if account.get("tags", tag) is None:
+        raise field_invalid("contactTag", "tag", f"There is no tag with id {tag}.")
+    existing = account.rows("contactTags", contact=contact, tag=tag)
+    row = existing[0] if existing else account.insert("contactTags", new_contact_tag(contact, tag))
+    return reply({"contactTag": contact_tag_view(row)}, 201)
+
+
+async def delete_contact_tag(request: Request) -> Response:
+    account = account_of(request)
+    row = fetch(account, "contactTags", "ContactTag", path_id(request, "ContactTag"))
+    account.remove("contactTags", row["id"])
+    return deleted()
+
+
+async def users_me(request: Request) -> Response:
+    """The token's user [V-2nd TAP validates the token with it]; the sandbox has user 1."""
+    account = account_of(request)
+    row = account.rows("users")[0]
+    links = {name: f"/api/3/users/{row['id']}/{name}" for name in ("lists", "userGroup")}
+    view = {k: v for k, v in row.items() if k != "id"}
+    return reply({"user": {**view, "links": links, "id": str(row["id"])}})
+
+
+ROUTES = [
+    Route("/deals", list_deals, methods=["GET"]),
+    Route("/deals", create_deal, methods=["POST"]),
+    Route("/deals/{id}", get_deal, methods=["GET"]),
+    Route("/deals/{id}", delete_deal, methods=["DELETE"]),
+    Route("/contacts", list_contacts, methods=["GET"]),
+    Route("/contacts", create_contact, methods=["POST"]),
+    Route("/contacts/{id}", get_contact, methods=["GET"]),
+    Route("/contacts/{id}/contactTags", contact_tags_of, methods=["GET"]),
+    Route("/contactTags", list_contact_tags, methods=["GET"]),
+    Route("/contactTags", create_contact_tag, methods=["POST"]),
+    Route("/contactTags/{id}", delete_contact_tag, methods=["DELETE"]),
+    Route("/users/me", users_me, methods=["GET"]),
+]

@@ -1,0 +1,227 @@
+"""``/lists`` and ``/listGroups`` [V-docs OAS].
+
+GET shows ~40 legacy string-typed attributes; the create echo is short. ``PUT /lists/{id}`` is
+not documented but clients use it [V-2nd]: it accepts the create attributes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from reconciler.sandbox.http import (
+    account_of,
+    deleted,
+    envelope,
+    error,
+    fetch,
+    field_invalid,
+    filtered,
+    invalid,
+    meta,
+    ordered,
+    page,
+    path_id,
+    reply,
+    require,
+    text,
+    to_int,
+    to_str,
+)
+from reconciler.sandbox.records import Row, new_list, now
+from reconciler.sandbox.store import Account
+
+REQUIRED = ("name", "stringid", "sender_url", "sender_reminder")
+TEXT_ATTRS = (*REQUIRED, "carboncopy", "subscription_notify", "unsubscription_notify")
+
+# The attributes GET adds to every list, with the values the docs' examples show; a create or
+# update may set them too (they are stored as strings) [V-docs OAS retrieve-all-lists].
+LEGACY: dict[str, Any] = {
+    "analytics_domains": None,
+    "analytics_source": "",
+    "analytics_ua": "",
+    "deletestamp": None,
+    "facebook_session": None,
+    "fulladdress": "",
+    "get_unsubscribe_reason": "0",
+    "optinmessageid": "0",
+    "optinoptout": "1",
+    "optoutconf": "0",
+    "p_embed_image": "1",
+    "p_use_analytics_link": "0",
+    "p_use_analytics_read": "0",
+    "p_use_captcha": "1",
+    "p_use_facebook": "0",
+    "p_use_tracking": "1",
+    "p_use_twitter": "0",
+    "private": "0",
+    "require_name": "0",
+    "sender_addr1": "",
+    "sender_addr2": "",
+    "sender_city": "",
+    "sender_country": "",
+    "sender_name": "",
+    "sender_phone": "",
+    "sender_state": "",
+    "sender_zip": "",
+    "to_name": "Subscriber",
+    "twitter_token": "",
+    "twitter_token_secret": "",
+}
+
+
+def links(account: Account, ident: int) -> dict[str, str]:
+    base = f"{account.link_base}/lists/{ident}"
+    return {k: f"{base}/{k}" for k in ("addressLists", "contactGoalLists", "user")}
+
+
+def list_view(account: Account, row: Row) -> dict[str, Any]:
+    """A list as GET shows it: every number a string."""
+    view: dict[str, Any] = {key: text(row.get(key, value)) for key, value in LEGACY.items()}
+    for key in ("name", "stringid", "sender_url", "sender_reminder", "carboncopy"):
+        view[key] = row[key]
+    view["subscription_notify"] = row["subscription_notify"]
+    view["unsubscription_notify"] = row["unsubscription_notify"]
+    view["send_last_broadcast"] = text(row["send_last_broadcast"])
+    view["user"] = view["userid"] = text(row["user"])
+    view["cdate"], view["udate"] = row["cdate"], row["udate"]
+    view["links"] = links(account, row["id"])
+    view["id"] = str(row["id"])
+    return view
+
+
+def list_echo(account: Account, row: Row) -> dict[str, Any]:
+    """The create/update echo: only these keys [V-docs OAS create-new-list]."""
+    return {
+        "name": row["name"],
+        "stringid": row["stringid"],
+        "cdate": row["cdate"],
+        "udate": row["udate"] or row["cdate"],
+        "links": links(account, row["id"]),
+        "id": str(row["id"]),
+    }
+
+
+def list_attrs(attrs: Row) -> Row:
+    clean: Row = {}
+    for key in TEXT_ATTRS:
+        if key in attrs:
+            clean[key] = None if attrs[key] is None else to_str(attrs[key], "list", key)
+    if "send_last_broadcast" in attrs:
+        clean["send_last_broadcast"] = (
+            1 if to_int(attrs["send_last_broadcast"], "list", "send_last_broadcast") else 0
+        )
+    for key in ("user", "userid"):
+        if key in attrs:
+            clean["user"] = to_int(attrs[key], "list", key)
+    if "channel" in attrs:
+        if attrs["channel"] not in ("email", "sms"):
+            raise field_invalid("list", "channel", "channel must be email or sms.")
+        clean["channel"] = attrs["channel"]
+    for key in LEGACY:
+        if key in attrs:
+            clean[key] = text(attrs[key])
+    return clean
+
+
+def check_stringid(account: Account, stringid: str, ident: int | None = None) -> None:
+    """[INF] stringid uniqueness is undocumented; the sandbox enforces it, case-insensitively."""
+    for row in account.rows("lists"):
+        if row["id"] != ident and row["stringid"].casefold() == stringid.casefold():
+            raise invalid(
+                error(
+                    "Duplicate stringid",
+                    f"There is already a list with the stringid '{stringid}'",
+                    "duplicate",
+                    "stringid",
+                )
+            )
+
+
+async def list_lists(request: Request) -> Response:
+    account = account_of(request)
+    rows = filtered(request, account.rows("lists"), {"name": (lambda r: r["name"], "contains")})
+    rows = ordered(request, rows, {"name": lambda r: r["name"]})
+    chunk, total = page(request, rows)
+    return reply({"lists": [list_view(account, row) for row in chunk], "meta": meta(total)})
+
+
+async def create_list(request: Request) -> Response:
+    account = account_of(request)
+    attrs = list_attrs(await envelope(request, "list"))
+    require(attrs, "list", *REQUIRED)
+    check_stringid(account, attrs["stringid"])
+    row = account.insert("lists", new_list(attrs))
+    row.update({k: v for k, v in attrs.items() if k in LEGACY})
+    return reply({"list": list_echo(account, row)})  # 200 in the docs' example
+
+
+async def get_list(request: Request) -> Response:
+    account = account_of(request)
+    row = fetch(account, "lists", "_List", path_id(request, "_List"))
+    return reply({"list": list_view(account, row)})
+
+
+async def update_list(request: Request) -> Response:
+    account = account_of(request)
+    row = fetch(account, "lists", "_List", path_id(request, "_List"))
+    attrs = list_attrs(await envelope(request, "list"))
+    require(attrs, "list", *(key for key in REQUIRED if key in attrs))
+    if "stringid" in attrs:
+        check_stringid(account, attrs["stringid"], row["id"])
+    row.update(attrs, udate=now())
+    return reply({"list": list_echo(account, row)})
+
+
+async def delete_list(request: Request) -> Response:
+    account = account_of(request)
+    row = fetch(account, "lists", "_List", path_id(request, "_List"))
+    # [INF] the relations and group permissions of a deleted list go with it.
+    account.remove_where("fieldRels", lambda rel: rel["relid"] != row["id"])
+    account.remove_where("listGroups", lambda lg: lg["list"] != row["id"])
+    account.remove("lists", row["id"])
+    return deleted()
+
+
+def list_group_view(account: Account, row: Row, *, echo: bool = False) -> dict[str, Any]:
+    base = f"{account.link_base}/listGroups/{row['id']}"
+    return {
+        "list": row["list"] if echo else str(row["list"]),
+        "group": row["group"] if echo else str(row["group"]),
+        "links": {"group": f"{base}/group", "list": f"{base}/list"},
+        "id": str(row["id"]),
+    }
+
+
+async def create_list_group(request: Request) -> Response:
+    """[V-docs OAS create-a-list-group-permission] 201 with numbers in the echo."""
+    account = account_of(request)
+    attrs = await envelope(request, "listGroup")
+    require(attrs, "listGroup", "listid", "groupid")
+    list_id = to_int(attrs["listid"], "listGroup", "listid")
+    group = to_int(attrs["groupid"], "listGroup", "groupid")
+    if account.get("lists", list_id) is None:
+        raise field_invalid("listGroup", "listid", f"There is no list with id {list_id}.")
+    row = account.insert("listGroups", {"list": list_id, "group": group})
+    return reply({"listGroup": list_group_view(account, row, echo=True)}, 201)
+
+
+async def list_list_groups(request: Request) -> Response:
+    account = account_of(request)
+    chunk, total = page(request, account.rows("listGroups"))
+    rows = [list_group_view(account, row) for row in chunk]
+    return reply({"listGroups": rows, "meta": meta(total)})
+
+
+ROUTES = [
+    Route("/lists", list_lists, methods=["GET"]),
+    Route("/lists", create_list, methods=["POST"]),
+    Route("/lists/{id}", get_list, methods=["GET"]),
+    Route("/lists/{id}", update_list, methods=["PUT"]),
+    Route("/lists/{id}", delete_list, methods=["DELETE"]),
+    Route("/listGroups", list_list_groups, methods=["GET"]),
+    Route("/listGroups", create_list_group, methods=["POST"]),
+]

@@ -1,0 +1,115 @@
+"""Run the sandbox over real HTTP on loopback, for tests anywhere in the suite.
+
+    with run_sandbox(rate_limit=None) as sandbox:
+        httpx.get(f"{sandbox.api}/tags", headers=sandbox.maton_headers())
+
+Each call starts uvicorn in a background thread on a free 127.0.0.1 port and stops it on exit.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+
+from reconciler.sandbox import SandboxStore, create_app
+
+
+@dataclass
+class RunningSandbox:
+    """A sandbox being served: where it is and the credentials to use."""
+
+    url: str  # base URL, e.g. http://127.0.0.1:54321 (MATON_GATEWAY_URL)
+    key: str  # the Maton API key
+    store: SandboxStore
+    connection: str  # the default connection id
+
+    @property
+    def api(self) -> str:
+        """The Maton path prefix of ActiveCampaign's API."""
+        return f"{self.url}/active-campaign/api/3"
+
+    @property
+    def direct_api(self) -> str:
+        return f"{self.url}/api/3"
+
+    @property
+    def token(self) -> str:
+        """The direct-mode Api-Token of the default connection's account."""
+        return self.store.api_tokens[self.connection]
+
+    def maton_headers(self, connection: str | None = None) -> dict[str, str]:
+        headers = {"Authorization": f"Bearer {self.key}"}
+        if connection is not None:
+            headers["Maton-Connection"] = connection
+        return headers
+
+    def client(self, connection: str | None = None, **kwargs: Any) -> httpx.Client:
+        """An httpx client on the Maton API prefix (``client.get("/tags")``)."""
+        return httpx.Client(
+            base_url=self.api, headers=self.maton_headers(connection), timeout=10, **kwargs
+        )
+
+    def direct_client(self, token: str | None = None, **kwargs: Any) -> httpx.Client:
+        headers = {"Api-Token": token or self.token}
+        return httpx.Client(base_url=self.direct_api, headers=headers, timeout=10, **kwargs)
+
+
+@contextmanager
+def run_sandbox(
+    *,
+    seed: Path | None = None,
+    state: Path | None = None,
+    store: SandboxStore | None = None,
+    rate_limit: float | None = 5.0,
+    maton_rate_limit: float | None = 10.0,
+    latency_ms: int = 0,
+) -> Iterator[RunningSandbox]:
+    """Serve a sandbox (``store``, or one opened from ``state``/``seed``) until the block ends.
+
+    The limits default to the real ones; pass ``rate_limit=None, maton_rate_limit=None`` for
+    fast tests that do not test the limits.
+    """
+    if store is None:
+        store = SandboxStore.open(state=state, seed=seed)
+    app = create_app(
+        store, latency_ms=latency_ms, rate_limit=rate_limit, maton_rate_limit=maton_rate_limit
+    )
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on such sockets (else ~40 ms a call).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        _wait_started(server, thread)
+        yield RunningSandbox(
+            url=f"http://127.0.0.1:{port}",
+            key=store.maton_key,
+            store=store,
+            connection=store.default_connection or "",
+        )
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def _wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the sandbox server did not start")
+        time.sleep(0.01)
