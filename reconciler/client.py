@@ -20,7 +20,6 @@ Retry policy, by what a failure says about the request:
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 from collections import Counter
@@ -43,6 +42,17 @@ from reconciler.errors import (
 )
 from reconciler.kinds.base import Finder, RawCollection
 from reconciler.ratelimit import limiter_for, retry_after
+from reconciler.responses import (
+    collection_key,
+    error_message,
+    parse_body,
+    parse_json,
+    row_id,
+    shown_path,
+    tidy_rows,
+    total_of,
+    with_hint,
+)
 
 __all__ = [
     "DEFAULT_GATEWAY",
@@ -159,10 +169,10 @@ class Client:
                     f"unexpected answer: no list of rows (got {keys})",
                     status=200,
                     method="GET",
-                    path=_shown(path),
+                    path=shown_path(path),
                 )
             batch: list[Any] = page[key]
-            ids = [_row_id(row) for row in batch]
+            ids = [row_id(row) for row in batch]
             fresh = any(i is None or i not in seen for i in ids)
             seen.update(i for i in ids if i is not None)
             rows += batch
@@ -170,15 +180,15 @@ class Client:
                 if name not in (key, "meta") and isinstance(value, list):
                     sideloads.setdefault(name, []).extend(value)
             offset += PAGE_SIZE
-            total = _total(page.get("meta"))
+            total = total_of(page.get("meta"))
             done = offset >= total if total is not None else len(batch) < PAGE_SIZE
             # An empty page, or one with nothing new, also ends it: the collection shrank
             # under us, or the endpoint ignores offset [INF].
             if done or not batch or not fresh:
                 break
         return RawCollection(
-            items=_tidy(rows),
-            sideloads={name: _tidy(value) for name, value in sorted(sideloads.items())},
+            items=tidy_rows(rows),
+            sideloads={name: tidy_rows(value) for name, value in sorted(sideloads.items())},
         )
 
     async def connections(self) -> list[dict[str, Any]]:
@@ -227,7 +237,7 @@ class Client:
         own = url is None  # False for the gateway's own endpoints (/connections)
         path = path if path.startswith("/") else f"/{path}"
         url = url or f"{self.endpoint.base_url}{path}"
-        where = f"{method} {_shown(path)}"
+        where = f"{method} {shown_path(path)}"
         retry, delay, forbidden_once = 0, 0.0, False
         while True:
             wait, delay = delay, 0.0
@@ -238,7 +248,7 @@ class Client:
             else:
                 log.debug("%s -> %s", where, response.status_code)
                 if response.is_success:
-                    return _parse(response)
+                    return parse_body(response)
                 if response.status_code == 429 and retry < self.retries:
                     self._pause(response, retry, method, path)
                     retry += 1
@@ -306,12 +316,12 @@ class Client:
                 f"the API asks to wait {wait:.0f} s before the next request; run again later",
                 status=429,
                 method=method,
-                path=_shown(path),
+                path=shown_path(path),
             )
         self._limiter.pause(wait)
         reason = f"{response.status_code} {response.reason_phrase}".strip()
         self._notify(
-            f"{method} {_shown(path)}: rate limited ({reason}), waiting {wait:.1f} s", retry
+            f"{method} {shown_path(path)}: rate limited ({reason}), waiting {wait:.1f} s", retry
         )
 
     async def _look(self, where: str, reason: str, find: Finder, retry: int) -> Any:
@@ -337,16 +347,16 @@ class Client:
 
     def _error(self, method: str, path: str, response: httpx.Response, retry: int) -> ApiError:
         status = response.status_code
-        body = _json(response)
+        body = parse_json(response)
         text = error_message(body, response.text, response.reason_phrase)
         kind: type[ApiError] = ApiError
         if NO_RESULT in text.lower() or status == 404:
             kind = NotFoundError
         elif status in (401, 403):
-            kind, text = AuthError, _sentence(text, self._auth_hint(status))
+            kind, text = AuthError, with_hint(text, self._auth_hint(status))
         elif status == 400 and self.endpoint.maton and "connection" in text.lower():
             # Maton's 400 = no connection for the app [V-2nd MATON]; its body is [UNK].
-            kind, text = AuthError, _sentence(text, self._connection_hint())
+            kind, text = AuthError, with_hint(text, self._connection_hint())
         elif status in (400, 422):
             kind = ValidationError
         elif status == 429:
@@ -362,7 +372,9 @@ class Client:
             )
         if method == "POST" and status in RETRY_STATUSES:
             text += "; the create may have been done: run plan again before retrying"
-        return kind(self._redact(text), status=status, method=method, path=_shown(path), body=body)
+        return kind(
+            self._redact(text), status=status, method=method, path=shown_path(path), body=body
+        )
 
     def _auth_hint(self, status: int) -> str:
         if not self.endpoint.maton:
@@ -392,124 +404,3 @@ class Client:
             if name.lower() != "maton-connection" and len(secret) >= 4:
                 text = text.replace(secret, "***")
         return text
-
-
-def collection_key(path: str, page: Any) -> str | None:
-    """The key of a collection's rows in one page of ``path``.
-
-    Candidates are the top-level keys other than ``meta`` that hold a list. The first that
-    matches wins, case-insensitively: (1) the last path segment (``/dealGroups`` ->
-    ``dealGroups``); (2) the segments joined (``/webhook/events`` -> ``webhookEvents``);
-    (3) a key ending in the last segment (``/fields/3/options`` -> ``fieldOptions``);
-    (4) the only candidate. Numeric segments (ids) are skipped.
-    """
-    if not isinstance(page, dict):
-        return None
-    candidates = [k for k, v in page.items() if k != "meta" and isinstance(v, list)]
-    segments = [s for s in path.split("?")[0].strip("/").split("/") if s and not s.isdigit()]
-    if not segments:
-        return candidates[0] if len(candidates) == 1 else None
-    last, joined = segments[-1].lower(), "".join(segments).lower()
-    for match in (
-        lambda k: k.lower() == last,
-        lambda k: k.lower() == joined,
-        lambda k: k.lower().endswith(last),
-    ):
-        for name in candidates:
-            if match(name):
-                return name
-    return candidates[0] if len(candidates) == 1 else None
-
-
-def error_message(body: Any, text: str = "", reason: str = "") -> str:
-    """One line from any of ActiveCampaign's error shapes [V-docs OAS, V-2nd GO]: ``message``
-    (with ``error``: "Could not process request; Duplicate entry ..."), ``errors`` as a list of
-    {title, detail, code, source.pointer} or as a string; else a plain-text body, else the
-    HTTP reason."""
-    parts: list[str] = []
-    if isinstance(body, dict):
-        parts = [_text(body[key]) for key in ("message", "error", "errors") if key in body]
-    elif body is not None:
-        parts = [_text(body)]
-    elif text.strip() and not text.lstrip().startswith("<"):  # HTML pages say nothing useful
-        parts = [text]
-    # {"error": "Bad Request", "message": ...} (Maton's shape [V-2nd MATON]): the status
-    # line already says "Bad Request"
-    kept = [p for p in parts if p and p.casefold() != reason.casefold()] or parts
-    message = " ".join("; ".join(p for p in kept if p).split()) or reason or "no message"
-    return message if len(message) <= 500 else f"{message[:497]}..."
-
-
-def _text(value: Any) -> str:
-    """The readable text of one part of an error body, whatever its shape."""
-    if isinstance(value, list):
-        return "; ".join(t for t in map(_text, value) if t)
-    if isinstance(value, dict):
-        if not {"title", "detail"} & value.keys():  # {"message": {"rel_id": "... required"}}
-            return "; ".join(f"{k}: {t}" for k, t in ((k, _text(v)) for k, v in value.items()) if t)
-        title, detail = _text(value.get("title")), _text(value.get("detail"))
-        out = ": ".join(p for p in (title, detail if detail != title else "") if p)
-        if value.get("code"):
-            out += f" [{_text(value['code'])}]"
-        source = value.get("source")
-        pointer = source.get("pointer") if isinstance(source, dict) else None
-        return f"{out} (at {pointer})" if pointer else out
-    return "" if value is None else str(value).strip()
-
-
-def _sentence(text: str, hint: str) -> str:
-    """The API's message followed by what to do about it."""
-    if text.endswith("."):
-        return f"{text} {hint[:1].upper()}{hint[1:]}"
-    return f"{text}; {hint}"
-
-
-def _json(response: httpx.Response) -> Any:
-    if not response.content.strip():
-        return None
-    try:
-        return response.json()
-    except ValueError:  # json.JSONDecodeError and UnicodeDecodeError
-        return None
-
-
-def _parse(response: httpx.Response) -> Any:
-    """A success body; empty or not JSON (DELETE may answer "") gives {} [V-docs OAS]."""
-    body = _json(response)
-    return {} if body is None else body
-
-
-def _shown(path: str) -> str:
-    return path.split("?", 1)[0]
-
-
-def _total(meta: Any) -> int | None:
-    """``meta.total``: "5" on most endpoints, 5 on some [V-docs OAS]; None when absent."""
-    if not isinstance(meta, dict):
-        return None
-    try:
-        return int(meta["total"])
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def _row_id(row: Any) -> str | None:
-    if isinstance(row, dict) and row.get("id") is not None:
-        return str(row["id"])
-    return None
-
-
-def _tidy(rows: list[Any]) -> list[Any]:
-    """Rows without duplicates (by id, else by value), sorted by numeric id when all have one."""
-    seen: set[str] = set()
-    kept: list[Any] = []
-    for row in rows:
-        ident = _row_id(row)
-        mark = f"id:{ident}" if ident is not None else json.dumps(row, sort_keys=True, default=str)
-        if mark not in seen:
-            seen.add(mark)
-            kept.append(row)
-    ids = [_row_id(row) for row in kept]
-    if kept and all(i is not None and i.isdigit() for i in ids):
-        kept.sort(key=lambda row: int(row["id"]))
-    return kept

@@ -188,3 +188,37 @@ def test_max_deletes_refuses_a_larger_plan_unless_allowed(acr: Acr) -> None:
     assert acr("apply", "--yes", "--allow-deletes", "1").code == 1
     assert acr("apply", "--yes", "--allow-deletes", "2").code == 0
     assert acr.rows("tags") == []
+
+
+def test_targets_pick_their_connection_vars_and_policy(
+    sandbox_factory: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    seed = tmp_path / "seed.json"
+    ids = ["11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"]
+    seed.write_text(
+        json.dumps({"connections": [{"connection_id": i, "tags": ["Old"]} for i in ids]})
+    )
+    sandbox = sandbox_factory(seed=seed)
+    project = tmp_path / "project"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("MATON_API_KEY", sandbox.key)
+    monkeypatch.setenv("MATON_GATEWAY_URL", sandbox.url)
+    monkeypatch.setenv("ACR_RATE_LIMIT", "500")
+    acr = Acr(project, sandbox, capsys)
+    acr.project(
+        f"manifests: [manifests]\nvars: {{who: nobody}}\n"
+        f"targets:\n  a: {{connection: {ids[0]}, vars: {{who: alpha}}}}\n"
+        f"  b: {{connection: {ids[1]}, policy: {{prune: [tags]}}}}\n"
+    )
+    acr.write("tags.yaml", "tags:\n  - name: ${vars.who}\n")
+    assert acr("apply", "--yes", "--target", "a").code == 0
+    assert acr("plan", "--target", "a", "--detailed-exitcode").code == 0
+    plan_b = acr("plan", "--target", "b", "--format", "json").plan
+    assert plan_b["target"] == "b"
+    assert sorted((c["action"], c["key"]) for c in plan_b["changes"]) == [
+        ("create", "contact:nobody"), ("delete", "contact:old"),
+    ]  # fmt: skip
+    with sandbox.client(connection=ids[0]) as api:
+        assert sorted(t["tag"] for t in api.get("/tags").json()["tags"]) == ["Old", "alpha"]
+    assert acr("plan", "--target", "c").code == 1
