@@ -53,13 +53,13 @@ def line(label: str, calls: dict[str, int], elapsed: float, extra: str = "") -> 
 async def run(desired: Desired, prune: frozenset[str], url: str, key: str) -> None:
     endpoint = endpoint_from_env({"MATON_API_KEY": key, "MATON_GATEWAY_URL": url})
     async with Client(endpoint) as client:
-        (plan, _), calls, elapsed = await measure(
+        plan, calls, elapsed = await measure(
             client, lambda: make_plan(client, desired, prune=prune)
         )
         print(line("plan", calls, elapsed, f"-> {plan.summary}"))
         _, calls, elapsed = await measure(client, lambda: apply_plan(client, plan))
         print(line("apply", calls, elapsed, f"({len(plan.changes)} changes)"))
-        (again, _), calls, elapsed = await measure(
+        again, calls, elapsed = await measure(
             client, lambda: make_plan(client, desired, prune=prune)
         )
         print(line("plan again", calls, elapsed, f"-> {len(again.changes)} changes"))

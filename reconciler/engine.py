@@ -1,5 +1,5 @@
-"""The steps a command runs against an account: make a plan (read, diff, count what deletes
-would take with them, order and check), and apply it."""
+"""Making a plan against an account: read it, diff it with the manifests, count what the
+planned deletes would take with them, then order and check the changes."""
 
 from __future__ import annotations
 
@@ -12,25 +12,25 @@ from reconciler.kinds import KINDS, dependency_graph
 from reconciler.kinds.base import Api
 from reconciler.manifest import Desired
 from reconciler.plan import Change, Plan, build_plan
-from reconciler.state import Account, Reader, gather, read_account
+from reconciler.state import Reader, gather, read_account
 
 
-class Client(Api, Reader, Protocol):
+class AccountApi(Api, Reader, Protocol):
     """What planning needs of the HTTP client."""
 
 
 async def make_plan(
-    client: Client,
+    client: AccountApi,
     desired: Desired,
     *,
     prune: Collection[str] = (),
     target: str = "default",
     endpoint: str = "",
-) -> tuple[Plan, Account]:
+) -> Plan:
     account = await read_account(client)
     found = diff(desired.objects, account.objects, prune=prune)
     changes = await count_dependents(client, found.changes)
-    plan = build_plan(
+    return build_plan(
         changes,
         depends_on=dependency_graph(),
         unmanaged=found.unmanaged,
@@ -40,7 +40,6 @@ async def make_plan(
         secrets=desired.secrets,
         inputs={"manifests": desired.digest, "account": account.digest},
     )
-    return plan, account
 
 
 async def count_dependents(api: Api, changes: list[Change]) -> list[Change]:

@@ -57,10 +57,9 @@ class Session:
 
     async def plan(self, desired: Desired, prune: Collection[str]) -> Plan:
         async with self.client() as client:
-            result, _ = await make_plan(
+            return await make_plan(
                 client, desired, prune=prune, target=self.target, endpoint=self.endpoint.description
             )
-            return result
 
     async def apply(self, plan: Plan, progress: Progress | None = None) -> ApplyReport:
         async with self.client() as client:

@@ -83,6 +83,26 @@ def require(attrs: Row, resource: str, *names: str) -> None:
         )
 
 
+def require_given(attrs: Row, resource: str, *names: str) -> None:
+    """On update: those of ``names`` that are given must not be empty."""
+    require(attrs, resource, *(name for name in names if name in attrs))
+
+
+def duplicate(title: str, detail: str, attribute: str | None = None) -> ApiProblem:
+    """The 422 ``duplicate`` error: another row already has the value."""
+    return invalid(error(title, detail, "duplicate", attribute))
+
+
+def same_text(have: str, want: str) -> bool:
+    return have.casefold() == want.casefold()
+
+
+def taken(rows: Iterable[Row], column: str, value: str, ident: int | None = None) -> bool:
+    """Whether a row other than ``ident`` (the one being updated; None on create) already
+    holds ``value`` in ``column``, compared case-insensitively."""
+    return any(row["id"] != ident and same_text(row[column], value) for row in rows)
+
+
 def connection_of(request: Request) -> Connection:
     connection: Connection = request.scope[SCOPE_CONNECTION]
     return connection

@@ -7,33 +7,34 @@ OAS]; the rest of these endpoints' behaviour is kept simple [INF].
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from reconciler.sandbox.handlers import Resource, by_row
 from reconciler.sandbox.http import (
     Getter,
     account_of,
-    deleted,
-    envelope,
-    error,
-    fetch,
+    duplicate,
     field_invalid,
     filtered,
-    invalid,
-    meta,
-    page,
-    path_id,
     reply,
     require,
+    taken,
     text,
     to_int,
     to_str,
 )
 from reconciler.sandbox.records import Row, new_contact, new_contact_tag, new_deal
 from reconciler.sandbox.store import Account
+
+DEALS = Resource("deals", "Deal", "deal")
+# The contacts table is still "subscriber" inside ActiveCampaign [INF].
+CONTACTS = Resource("contacts", "Subscriber", "contact")
+CONTACT_TAGS = Resource("contactTags", "ContactTag", "contactTag")
 
 DEAL_LINKS = (
     "contact",
@@ -107,28 +108,19 @@ async def list_deals(request: Request) -> Response:
         "group": (lambda row: row["group"], "eq"),
     }
     rows = filtered(request, account.rows("deals"), getters)
-    chunk, total = page(request, rows)
     # meta.total is a number here [V-docs OAS, see activecampaign-api.md §0.3]
-    return reply({"deals": [deal_view(row) for row in chunk], "meta": meta(total, number=True)})
+    return DEALS.paged(request, rows, deal_view, number=True)
 
 
 async def create_deal(request: Request) -> Response:
     account = account_of(request)
-    attrs = deal_attrs(account, await envelope(request, "deal"))
+    attrs = await DEALS.created(request, clean=partial(deal_attrs, account))
     row = account.insert("deals", new_deal(attrs))
     return reply({"deal": deal_view(row)}, 201)
 
 
-async def get_deal(request: Request) -> Response:
-    row = fetch(account_of(request), "deals", "Deal", path_id(request, "Deal"))
-    return reply({"deal": deal_view(row)})
-
-
-async def delete_deal(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "deals", "Deal", path_id(request, "Deal"))
-    account.remove("deals", row["id"])
-    return deleted()
+get_deal = DEALS.getter(by_row(deal_view))
+delete_deal = DEALS.deleter()
 
 
 def contact_view(row: Row) -> dict[str, Any]:
@@ -151,28 +143,21 @@ async def list_contacts(request: Request) -> Response:
     email = request.query_params.get("email")
     if email:
         rows = [row for row in rows if row["email"].casefold() == email.casefold()]
-    chunk, total = page(request, rows)
-    return reply({"contacts": [contact_view(row) for row in chunk], "meta": meta(total)})
+    return CONTACTS.paged(request, rows, contact_view)
 
 
 async def create_contact(request: Request) -> Response:
     account = account_of(request)
-    attrs = await envelope(request, "contact")
-    require(attrs, "contact", "email")
+    attrs = await CONTACTS.created(request, "email")
     email = to_str(attrs["email"], "contact", "email")
-    if any(row["email"].casefold() == email.casefold() for row in account.rows("contacts")):
-        raise invalid(
-            error("Email address already exists in the system.", "", "duplicate", "email")
-        )
+    if taken(account.rows("contacts"), "email", email):
+        raise duplicate("Email address already exists in the system.", "", "email")
     names = (to_str(attrs.get(k) or "", "contact", k) for k in ("firstName", "lastName"))
     row = account.insert("contacts", new_contact(email, *names))
     return reply({"contact": contact_view(row)}, 201)
 
 
-async def get_contact(request: Request) -> Response:
-    # The contacts table is still "subscriber" inside ActiveCampaign [INF].
-    row = fetch(account_of(request), "contacts", "Subscriber", path_id(request, "Subscriber"))
-    return reply({"contact": contact_view(row)})
+get_contact = CONTACTS.getter(by_row(contact_view))
 
 
 def contact_tag_view(row: Row) -> dict[str, Any]:
@@ -186,25 +171,15 @@ def contact_tag_view(row: Row) -> dict[str, Any]:
     }
 
 
-async def list_contact_tags(request: Request) -> Response:
-    account = account_of(request)
-    chunk, total = page(request, account.rows("contactTags"))
-    return reply({"contactTags": [contact_tag_view(r) for r in chunk], "meta": meta(total)})
-
-
 async def contact_tags_of(request: Request) -> Response:
-    account = account_of(request)
-    contact = fetch(account, "contacts", "Subscriber", path_id(request, "Subscriber"))
+    account, contact = CONTACTS.one(request)
     rows = account.rows("contactTags", contact=contact["id"])
     return reply({"contactTags": [contact_tag_view(row) for row in rows]})
 
 
 async def create_contact_tag(request: Request) -> Response:
     account = account_of(request)
-    attrs = await envelope(request, "contactTag")
-    require(attrs, "contactTag", "contact", "tag")
-    contact = to_int(attrs["contact"], "contactTag", "contact")
-    tag = to_int(attrs["tag"], "contactTag", "tag")
+    contact, tag = await CONTACT_TAGS.created_ids(request, "contact", "tag")
     if account.get("contacts", contact) is None:
         raise field_invalid("contactTag", "contact", f"There is no contact with id {contact}.")
     if account.get("tags", tag) is None:
@@ -214,11 +189,8 @@ async def create_contact_tag(request: Request) -> Response:
     return reply({"contactTag": contact_tag_view(row)}, 201)
 
 
-async def delete_contact_tag(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "contactTags", "ContactTag", path_id(request, "ContactTag"))
-    account.remove("contactTags", row["id"])
-    return deleted()
+list_contact_tags = CONTACT_TAGS.lister(by_row(contact_tag_view))
+delete_contact_tag = CONTACT_TAGS.deleter()
 
 
 async def users_me(request: Request) -> Response:
@@ -231,16 +203,11 @@ async def users_me(request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/deals", list_deals, methods=["GET"]),
-    Route("/deals", create_deal, methods=["POST"]),
-    Route("/deals/{id}", get_deal, methods=["GET"]),
-    Route("/deals/{id}", delete_deal, methods=["DELETE"]),
-    Route("/contacts", list_contacts, methods=["GET"]),
-    Route("/contacts", create_contact, methods=["POST"]),
-    Route("/contacts/{id}", get_contact, methods=["GET"]),
+    *DEALS.routes(index=list_deals, create=create_deal, get=get_deal, delete=delete_deal),
+    *CONTACTS.routes(index=list_contacts, create=create_contact, get=get_contact),
     Route("/contacts/{id}/contactTags", contact_tags_of, methods=["GET"]),
-    Route("/contactTags", list_contact_tags, methods=["GET"]),
-    Route("/contactTags", create_contact_tag, methods=["POST"]),
-    Route("/contactTags/{id}", delete_contact_tag, methods=["DELETE"]),
+    *CONTACT_TAGS.routes(
+        index=list_contact_tags, create=create_contact_tag, delete=delete_contact_tag
+    ),
     Route("/users/me", users_me, methods=["GET"]),
 ]

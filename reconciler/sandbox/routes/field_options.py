@@ -10,16 +10,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from reconciler.sandbox.handlers import Resource
 from reconciler.sandbox.http import (
     ApiProblem,
     account_of,
     body_json,
-    deleted,
-    envelope,
-    fetch,
-    meta,
-    page,
-    path_id,
     reply,
     text,
     to_int,
@@ -28,6 +23,7 @@ from reconciler.sandbox.http import (
 from reconciler.sandbox.records import Row, new_field_option, now
 from reconciler.sandbox.store import Account
 
+OPTIONS = Resource("fieldOptions", "FieldOption", "fieldOption")
 BULK_MALFORMED = "Bulk operation failed. Request must contain an array of fieldOption objects."
 
 
@@ -89,23 +85,8 @@ async def bulk_create(request: Request) -> Response:
     return reply({"fieldOptions": [option_view(account, r, echo=True) for r in created]}, 201)
 
 
-async def list_options(request: Request) -> Response:
-    account = account_of(request)
-    chunk, total = page(request, account.rows("fieldOptions"))
-    rows = [option_view(account, row) for row in chunk]
-    return reply({"fieldOptions": rows, "meta": meta(total)})
-
-
-async def get_option(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "fieldOptions", "FieldOption", path_id(request, "FieldOption"))
-    return reply({"fieldOption": option_view(account, row)})
-
-
-async def update_option(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "fieldOptions", "FieldOption", path_id(request, "FieldOption"))
-    attrs = await envelope(request, "fieldOption")
+def option_attrs(attrs: Row) -> Row:
+    """An update's attributes, checked."""
     changes: Row = {}
     for key in ("value", "label"):
         if key in attrs:
@@ -114,21 +95,20 @@ async def update_option(request: Request) -> Response:
         changes["orderid"] = to_int(attrs["orderid"], "fieldOption", "orderid")
     if "isdefault" in attrs:
         changes["isdefault"] = 1 if to_int(attrs["isdefault"], "fieldOption", "isdefault") else 0
-    row.update(changes, udate=now())
+    return changes
+
+
+async def update_option(request: Request) -> Response:
+    account, row = OPTIONS.one(request)
+    row.update(await OPTIONS.changed(request, clean=option_attrs), udate=now())
     return reply({"fieldOption": option_view(account, row, echo=True)})
 
 
-async def delete_option(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "fieldOptions", "FieldOption", path_id(request, "FieldOption"))
-    account.remove("fieldOptions", row["id"])
-    return deleted()
-
+list_options = OPTIONS.lister(option_view)
+get_option = OPTIONS.getter(option_view)
+delete_option = OPTIONS.deleter()
 
 ROUTES = [
     Route("/fieldOption/bulk", bulk_create, methods=["POST"]),
-    Route("/fieldOptions", list_options, methods=["GET"]),
-    Route("/fieldOptions/{id}", get_option, methods=["GET"]),
-    Route("/fieldOptions/{id}", update_option, methods=["PUT"]),
-    Route("/fieldOptions/{id}", delete_option, methods=["DELETE"]),
+    *OPTIONS.routes(index=list_options, get=get_option, update=update_option, delete=delete_option),
 ]

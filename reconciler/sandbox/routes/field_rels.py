@@ -8,23 +8,12 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from reconciler.sandbox.http import (
-    account_of,
-    deleted,
-    envelope,
-    fetch,
-    meta,
-    not_found,
-    page,
-    path_id,
-    reply,
-    require,
-    text,
-    to_int,
-)
+from reconciler.sandbox.handlers import Resource, by_row
+from reconciler.sandbox.http import account_of, not_found, reply, text
 from reconciler.sandbox.records import Row, new_field_rel
+
+RELS = Resource("fieldRels", "FieldRel", "fieldRel")
 
 
 def rel_view(row: Row, *, echo: bool = False) -> dict[str, Any]:
@@ -48,19 +37,9 @@ def rel_view(row: Row, *, echo: bool = False) -> dict[str, Any]:
     }
 
 
-async def list_rels(request: Request) -> Response:
-    """Filters and orders are ignored here [V-docs]."""
-    account = account_of(request)
-    chunk, total = page(request, account.rows("fieldRels"), zero_means_all=True)
-    return reply({"fieldRels": [rel_view(row) for row in chunk], "meta": meta(total)})
-
-
 async def create_rel(request: Request) -> Response:
     account = account_of(request)
-    attrs = await envelope(request, "fieldRel")
-    require(attrs, "fieldRel", "field", "relid")
-    field = to_int(attrs["field"], "fieldRel", "field")
-    relid = to_int(attrs["relid"], "fieldRel", "relid")
+    field, relid = await RELS.created_ids(request, "field", "relid")
     if account.get("fields", field) is None:
         raise not_found("Field", field)  # [INF] as the documented /fieldRel/sync does
     # [UNK] whether the list id is checked or a duplicate relation refused: the sync
@@ -69,22 +48,9 @@ async def create_rel(request: Request) -> Response:
     return reply({"fieldRel": rel_view(row, echo=True)}, 201)
 
 
-async def get_rel(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "fieldRels", "FieldRel", path_id(request, "FieldRel", "id"))
-    return reply({"fieldRel": rel_view(row)})
+# Filters and orders are ignored here [V-docs].
+list_rels = RELS.lister(by_row(rel_view), zero_means_all=True)
+get_rel = RELS.getter(by_row(rel_view))
+delete_rel = RELS.deleter()
 
-
-async def delete_rel(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "fieldRels", "FieldRel", path_id(request, "FieldRel", "id"))
-    account.remove("fieldRels", row["id"])
-    return deleted()
-
-
-ROUTES = [
-    Route("/fieldRels", list_rels, methods=["GET"]),
-    Route("/fieldRels", create_rel, methods=["POST"]),
-    Route("/fieldRels/{id}", get_rel, methods=["GET"]),
-    Route("/fieldRels/{id}", delete_rel, methods=["DELETE"]),
-]
+ROUTES = RELS.routes(index=list_rels, create=create_rel, get=get_rel, delete=delete_rel)

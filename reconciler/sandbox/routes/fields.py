@@ -15,21 +15,17 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from reconciler.perstag import normalise_perstag
+from reconciler.sandbox.handlers import Resource
 from reconciler.sandbox.http import (
     account_of,
-    deleted,
-    envelope,
-    error,
-    fetch,
+    duplicate,
     field_invalid,
     filtered,
     ids,
-    invalid,
     meta,
     page,
-    path_id,
     reply,
-    require,
+    same_text,
     text,
     to_int,
     to_str,
@@ -39,6 +35,7 @@ from reconciler.sandbox.routes.field_options import option_view
 from reconciler.sandbox.routes.field_rels import rel_view
 from reconciler.sandbox.store import Account
 
+FIELDS = Resource("fields", "Field", "field")
 STRINGS = ("title", "type", "perstag", "descript", "defval", "service")
 FLAGS = ("isrequired", "visible", "show_in_list")
 NUMBERS = ("ordernum", "rows", "cols")
@@ -102,24 +99,17 @@ def check_unique(account: Account, title: str, perstag: str, ident: int | None =
     for row in account.rows("fields"):
         if row["id"] == ident:
             continue
-        if row["title"].casefold() == title.casefold():
-            raise invalid(
-                error(
-                    "There is already a field with this title",
-                    f"There is already a field named '{title}' -- choose another name",
-                    "duplicate",
-                )
+        if same_text(row["title"], title):
+            raise duplicate(
+                "There is already a field with this title",
+                f"There is already a field named '{title}' -- choose another name",
             )
         if row["perstag"] == perstag:
             # [INF] perstags are probably unique too; the wording is the sandbox's own.
-            raise invalid(
-                error(
-                    "There is already a field with this personalization tag",
-                    f"There is already a field with the perstag '{perstag}' -- "
-                    "choose another perstag",
-                    "duplicate",
-                    "perstag",
-                )
+            raise duplicate(
+                "There is already a field with this personalization tag",
+                f"There is already a field with the perstag '{perstag}' -- choose another perstag",
+                "perstag",
             )
 
 
@@ -137,8 +127,7 @@ async def list_fields(request: Request) -> Response:
 
 async def create_field(request: Request) -> Response:
     account = account_of(request)
-    attrs = field_attrs(await envelope(request, "field"))
-    require(attrs, "field", "title", "type")
+    attrs = await FIELDS.created(request, "title", "type", clean=field_attrs)
     ordernum = max((row["ordernum"] for row in account.rows("fields")), default=0) + 1
     row = new_field(attrs, ordernum)
     check_unique(account, row["title"], row["perstag"])
@@ -147,16 +136,13 @@ async def create_field(request: Request) -> Response:
 
 
 async def get_field(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "fields", "Field", path_id(request, "Field"))
+    account, row = FIELDS.one(request)
     return reply({"field": field_view(account, row), **sideloads(account, [row])})
 
 
 async def update_field(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "fields", "Field", path_id(request, "Field"))
-    attrs = field_attrs(await envelope(request, "field"))
-    require(attrs, "field", *(key for key in ("title", "type") if key in attrs))
+    account, row = FIELDS.one(request)
+    attrs = await FIELDS.changed(request, "title", "type", clean=field_attrs)
     if attrs.get("perstag"):
         attrs["perstag"] = normalise_perstag(attrs["perstag"])
     else:
@@ -167,38 +153,32 @@ async def update_field(request: Request) -> Response:
     return reply({"field": field_echo(account, row)})
 
 
-async def delete_field(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "fields", "Field", path_id(request, "Field"))
-    account.remove_where("fieldOptions", lambda option: option["field"] != row["id"])
-    account.remove_where("fieldRels", lambda rel: rel["field"] != row["id"])
-    account.remove("fields", row["id"])
-    return deleted()
+delete_field = FIELDS.deleter(("fieldOptions", "field"), ("fieldRels", "field"))
 
 
 async def field_options(request: Request) -> Response:
     """``links.options`` of a field."""
-    account = account_of(request)
-    row = fetch(account, "fields", "Field", path_id(request, "Field"))
+    account, row = FIELDS.one(request)
     options = account.rows("fieldOptions", field=row["id"])
     return reply({"fieldOptions": [option_view(account, option) for option in options]})
 
 
 async def field_relations(request: Request) -> Response:
     """``links.relations`` of a field."""
-    account = account_of(request)
-    row = fetch(account, "fields", "Field", path_id(request, "Field"))
+    account, row = FIELDS.one(request)
     return reply(
         {"fieldRels": [rel_view(rel) for rel in account.rows("fieldRels", field=row["id"])]}
     )
 
 
 ROUTES = [
-    Route("/fields", list_fields, methods=["GET"]),
-    Route("/fields", create_field, methods=["POST"]),
-    Route("/fields/{id}", get_field, methods=["GET"]),
-    Route("/fields/{id}", update_field, methods=["PUT"]),
-    Route("/fields/{id}", delete_field, methods=["DELETE"]),
+    *FIELDS.routes(
+        index=list_fields,
+        create=create_field,
+        get=get_field,
+        update=update_field,
+        delete=delete_field,
+    ),
     Route("/fields/{id}/options", field_options, methods=["GET"]),
     Route("/fields/{id}/relations", field_relations, methods=["GET"]),
 ]

@@ -6,27 +6,21 @@ not documented but clients use it [V-2nd]: it accepts the create attributes.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
+from reconciler.sandbox.handlers import Resource
 from reconciler.sandbox.http import (
     account_of,
-    deleted,
-    envelope,
-    error,
-    fetch,
+    duplicate,
     field_invalid,
     filtered,
-    invalid,
-    meta,
     ordered,
-    page,
-    path_id,
     reply,
-    require,
+    taken,
     text,
     to_int,
     to_str,
@@ -34,6 +28,8 @@ from reconciler.sandbox.http import (
 from reconciler.sandbox.records import Row, new_list, now
 from reconciler.sandbox.store import Account
 
+LISTS = Resource("lists", "_List", "list")
+LIST_GROUPS = Resource("listGroups", "ListGroup", "listGroup")  # no route shows its 404
 REQUIRED = ("name", "stringid", "sender_url", "sender_reminder")
 TEXT_ATTRS = (*REQUIRED, "carboncopy", "subscription_notify", "unsubscription_notify")
 
@@ -129,61 +125,42 @@ def list_attrs(attrs: Row) -> Row:
 
 def check_stringid(account: Account, stringid: str, ident: int | None = None) -> None:
     """[INF] stringid uniqueness is undocumented; the sandbox enforces it, case-insensitively."""
-    for row in account.rows("lists"):
-        if row["id"] != ident and row["stringid"].casefold() == stringid.casefold():
-            raise invalid(
-                error(
-                    "Duplicate stringid",
-                    f"There is already a list with the stringid '{stringid}'",
-                    "duplicate",
-                    "stringid",
-                )
-            )
+    if taken(account.rows("lists"), "stringid", stringid, ident):
+        raise duplicate(
+            "Duplicate stringid",
+            f"There is already a list with the stringid '{stringid}'",
+            "stringid",
+        )
 
 
 async def list_lists(request: Request) -> Response:
     account = account_of(request)
     rows = filtered(request, account.rows("lists"), {"name": (lambda r: r["name"], "contains")})
     rows = ordered(request, rows, {"name": lambda r: r["name"]})
-    chunk, total = page(request, rows)
-    return reply({"lists": [list_view(account, row) for row in chunk], "meta": meta(total)})
+    return LISTS.paged(request, rows, partial(list_view, account))
 
 
 async def create_list(request: Request) -> Response:
     account = account_of(request)
-    attrs = list_attrs(await envelope(request, "list"))
-    require(attrs, "list", *REQUIRED)
+    attrs = await LISTS.created(request, *REQUIRED, clean=list_attrs)
     check_stringid(account, attrs["stringid"])
     row = account.insert("lists", new_list(attrs))
     row.update({k: v for k, v in attrs.items() if k in LEGACY})
     return reply({"list": list_echo(account, row)})  # 200 in the docs' example
 
 
-async def get_list(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "lists", "_List", path_id(request, "_List"))
-    return reply({"list": list_view(account, row)})
-
-
 async def update_list(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "lists", "_List", path_id(request, "_List"))
-    attrs = list_attrs(await envelope(request, "list"))
-    require(attrs, "list", *(key for key in REQUIRED if key in attrs))
+    account, row = LISTS.one(request)
+    attrs = await LISTS.changed(request, *REQUIRED, clean=list_attrs)
     if "stringid" in attrs:
         check_stringid(account, attrs["stringid"], row["id"])
     row.update(attrs, udate=now())
     return reply({"list": list_echo(account, row)})
 
 
-async def delete_list(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "lists", "_List", path_id(request, "_List"))
-    # [INF] the relations and group permissions of a deleted list go with it.
-    account.remove_where("fieldRels", lambda rel: rel["relid"] != row["id"])
-    account.remove_where("listGroups", lambda lg: lg["list"] != row["id"])
-    account.remove("lists", row["id"])
-    return deleted()
+get_list = LISTS.getter(list_view)
+# [INF] the relations and group permissions of a deleted list go with it.
+delete_list = LISTS.deleter(("fieldRels", "relid"), ("listGroups", "list"))
 
 
 def list_group_view(account: Account, row: Row, *, echo: bool = False) -> dict[str, Any]:
@@ -199,29 +176,18 @@ def list_group_view(account: Account, row: Row, *, echo: bool = False) -> dict[s
 async def create_list_group(request: Request) -> Response:
     """[V-docs OAS create-a-list-group-permission] 201 with numbers in the echo."""
     account = account_of(request)
-    attrs = await envelope(request, "listGroup")
-    require(attrs, "listGroup", "listid", "groupid")
-    list_id = to_int(attrs["listid"], "listGroup", "listid")
-    group = to_int(attrs["groupid"], "listGroup", "groupid")
+    list_id, group = await LIST_GROUPS.created_ids(request, "listid", "groupid")
     if account.get("lists", list_id) is None:
         raise field_invalid("listGroup", "listid", f"There is no list with id {list_id}.")
     row = account.insert("listGroups", {"list": list_id, "group": group})
     return reply({"listGroup": list_group_view(account, row, echo=True)}, 201)
 
 
-async def list_list_groups(request: Request) -> Response:
-    account = account_of(request)
-    chunk, total = page(request, account.rows("listGroups"))
-    rows = [list_group_view(account, row) for row in chunk]
-    return reply({"listGroups": rows, "meta": meta(total)})
-
+list_list_groups = LIST_GROUPS.lister(list_group_view)
 
 ROUTES = [
-    Route("/lists", list_lists, methods=["GET"]),
-    Route("/lists", create_list, methods=["POST"]),
-    Route("/lists/{id}", get_list, methods=["GET"]),
-    Route("/lists/{id}", update_list, methods=["PUT"]),
-    Route("/lists/{id}", delete_list, methods=["DELETE"]),
-    Route("/listGroups", list_list_groups, methods=["GET"]),
-    Route("/listGroups", create_list_group, methods=["POST"]),
+    *LISTS.routes(
+        index=list_lists, create=create_list, get=get_list, update=update_list, delete=delete_list
+    ),
+    *LIST_GROUPS.routes(index=list_list_groups, create=create_list_group),
 ]

@@ -12,23 +12,19 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
+from reconciler.sandbox.handlers import Resource
 from reconciler.sandbox.http import (
     account_of,
-    envelope,
-    error,
-    fetch,
+    duplicate,
     field_invalid,
     filtered,
     ids,
-    invalid,
     meta,
     ordered,
     page,
-    path_id,
     reply,
-    require,
+    taken,
     text,
     to_int,
     to_str,
@@ -37,8 +33,10 @@ from reconciler.sandbox.records import Row, default_stages, new_pipeline, now
 from reconciler.sandbox.routes.stages import stage_view, stages_of
 from reconciler.sandbox.store import Account
 
+PIPELINES = Resource("dealGroups", "DealGroup", "dealGroup")
 FLAGS = {"allgroups": (0, 1), "allusers": (0, 1), "autoassign": (0, 1, 2)}
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
+MEMBER_TABLES = ("dealGroupGroups", "dealGroupUsers")
 
 
 def pipeline_view(account: Account, row: Row, *, echo: bool = False) -> dict[str, Any]:
@@ -78,6 +76,11 @@ def member_views(account: Account, table: str, ident: int) -> list[dict[str, Any
     return views
 
 
+def members(account: Account, ident: int) -> dict[str, list[dict[str, Any]]]:
+    """Both sideloads of a write's answer, ``dealGroupGroups`` then ``dealGroupUsers``."""
+    return {table: member_views(account, table, ident) for table in MEMBER_TABLES}
+
+
 def pipeline_attrs(attrs: Row) -> Row:
     clean: Row = {}
     for key in ("title", "currency"):
@@ -100,16 +103,10 @@ def pipeline_attrs(attrs: Row) -> Row:
 
 def check_title(account: Account, title: str, ident: int | None = None) -> None:
     """[INF] titles are unique, case-insensitively; the error wording is the sandbox's own."""
-    for row in account.rows("dealGroups"):
-        if row["id"] != ident and row["title"].casefold() == title.casefold():
-            raise invalid(
-                error(
-                    "Duplicate pipeline title",
-                    f"There is already a pipeline named '{title}'",
-                    "duplicate",
-                    "title",
-                )
-            )
+    if taken(account.rows("dealGroups"), "title", title, ident):
+        raise duplicate(
+            "Duplicate pipeline title", f"There is already a pipeline named '{title}'", "title"
+        )
 
 
 def set_members(account: Account, ident: int, attrs: Row) -> None:
@@ -145,8 +142,7 @@ async def list_pipelines(request: Request) -> Response:
 
 async def create_pipeline(request: Request) -> Response:
     account = account_of(request)
-    attrs = pipeline_attrs(await envelope(request, "dealGroup"))
-    require(attrs, "dealGroup", "title", "currency")
+    attrs = await PIPELINES.created(request, "title", "currency", clean=pipeline_attrs)
     check_title(account, attrs["title"])
     row = account.insert("dealGroups", new_pipeline(attrs["title"], attrs["currency"], attrs))
     for stage in default_stages(row["id"]):
@@ -155,58 +151,49 @@ async def create_pipeline(request: Request) -> Response:
     return reply(
         {
             "dealGroup": pipeline_view(account, row, echo=True),
-            "dealGroupGroups": member_views(account, "dealGroupGroups", row["id"]),
-            "dealGroupUsers": member_views(account, "dealGroupUsers", row["id"]),
+            **members(account, row["id"]),
             "dealStages": [stage_view(stage) for stage in stages_of(account, row["id"])],
         }
     )  # 200 in the docs' example
 
 
 async def get_pipeline(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "dealGroups", "DealGroup", path_id(request, "DealGroup"))
+    account, row = PIPELINES.one(request)
     stages = [stage_view(stage) for stage in stages_of(account, row["id"])]
     return reply({"dealGroup": pipeline_view(account, row), "dealStages": stages})
 
 
 async def update_pipeline(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "dealGroups", "DealGroup", path_id(request, "DealGroup"))
-    attrs = pipeline_attrs(await envelope(request, "dealGroup"))
-    require(attrs, "dealGroup", *(key for key in ("title", "currency") if key in attrs))
+    account, row = PIPELINES.one(request)
+    attrs = await PIPELINES.changed(request, "title", "currency", clean=pipeline_attrs)
     if "title" in attrs:
         check_title(account, attrs["title"], row["id"])
     row.update({k: v for k, v in attrs.items() if k not in ("users", "groups")}, udate=now())
     set_members(account, row["id"], attrs)
     view = pipeline_view(account, row, echo=True)
     del view["stages"]  # the update echo has no stages [V-docs OAS update-a-pipeline]
-    return reply(
-        {
-            "dealGroup": view,
-            "dealGroupGroups": member_views(account, "dealGroupGroups", row["id"]),
-            "dealGroupUsers": member_views(account, "dealGroupUsers", row["id"]),
-        }
-    )
+    return reply({"dealGroup": view, **members(account, row["id"])})
 
 
-async def delete_pipeline(request: Request) -> Response:
-    """Deletes the pipeline's stages and deals [V-docs DOCS:delete-a-pipeline]. The docs'
-    example answer is an empty body, unlike the other DELETEs' ``{}`` [V-docs OAS]."""
-    account = account_of(request)
-    row = fetch(account, "dealGroups", "DealGroup", path_id(request, "DealGroup"))
-    ident = row["id"]
-    account.remove_where("deals", lambda deal: deal["group"] != ident)
-    account.remove_where("dealStages", lambda stage: stage["group"] != ident)
-    account.remove_where("dealGroupUsers", lambda member: member["dealGroup"] != ident)
-    account.remove_where("dealGroupGroups", lambda member: member["dealGroup"] != ident)
-    account.remove("dealGroups", ident)
+def empty_answer() -> Response:
+    """The docs' example answer to deleting a pipeline is an empty body, unlike the other
+    DELETEs' ``{}`` [V-docs OAS]."""
     return Response(b"", status_code=200, media_type="application/json")
 
 
-ROUTES = [
-    Route("/dealGroups", list_pipelines, methods=["GET"]),
-    Route("/dealGroups", create_pipeline, methods=["POST"]),
-    Route("/dealGroups/{id}", get_pipeline, methods=["GET"]),
-    Route("/dealGroups/{id}", update_pipeline, methods=["PUT"]),
-    Route("/dealGroups/{id}", delete_pipeline, methods=["DELETE"]),
-]
+# Deletes the pipeline's stages and deals [V-docs DOCS:delete-a-pipeline].
+delete_pipeline = PIPELINES.deleter(
+    ("deals", "group"),
+    ("dealStages", "group"),
+    ("dealGroupUsers", "dealGroup"),
+    ("dealGroupGroups", "dealGroup"),
+    answer=empty_answer,
+)
+
+ROUTES = PIPELINES.routes(
+    index=list_pipelines,
+    create=create_pipeline,
+    get=get_pipeline,
+    update=update_pipeline,
+    delete=delete_pipeline,
+)

@@ -8,26 +8,22 @@ stage deletes its deals; ``PUT /dealStages/{id}/deals`` moves them within the pi
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from reconciler.sandbox.handlers import Resource, by_row
 from reconciler.sandbox.http import (
     ApiProblem,
     account_of,
-    deleted,
     envelope,
-    fetch,
     field_invalid,
     filtered,
-    meta,
     ordered,
-    page,
-    path_id,
     reply,
-    require,
     text,
     to_int,
     to_str,
@@ -36,6 +32,7 @@ from reconciler.sandbox.records import STAGE_DEFAULTS, Row, new_stage, now
 from reconciler.sandbox.routes.crm import deal_view
 from reconciler.sandbox.store import Account
 
+STAGES = Resource("dealStages", "DealStage", "dealStage")
 TEXTS = ("title", *(key for key in STAGE_DEFAULTS if key != "width"))
 _HEX = re.compile(r"^[0-9A-Fa-f]{6}$")
 
@@ -94,14 +91,12 @@ async def list_stages(request: Request) -> Response:
     }
     rows = filtered(request, account.rows("dealStages"), filters)
     rows = ordered(request, rows, {"title": lambda r: r["title"]})
-    chunk, total = page(request, rows)
-    return reply({"dealStages": [stage_view(row) for row in chunk], "meta": meta(total)})
+    return STAGES.paged(request, rows, stage_view)
 
 
 async def create_stage(request: Request) -> Response:
     account = account_of(request)
-    attrs = stage_attrs(account, await envelope(request, "dealStage"))
-    require(attrs, "dealStage", "title", "group")
+    attrs = await STAGES.created(request, "title", "group", clean=partial(stage_attrs, account))
     group = attrs["group"]
     order = attrs.get("order")
     if order is None:
@@ -112,16 +107,9 @@ async def create_stage(request: Request) -> Response:
     return reply({"dealStage": stage_view(row, echo=True)})  # 200 in the docs' example
 
 
-async def get_stage(request: Request) -> Response:
-    row = fetch(account_of(request), "dealStages", "DealStage", path_id(request, "DealStage"))
-    return reply({"dealStage": stage_view(row)})
-
-
 async def update_stage(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "dealStages", "DealStage", path_id(request, "DealStage"))
-    attrs = stage_attrs(account, await envelope(request, "dealStage"))
-    require(attrs, "dealStage", *(key for key in ("title", "group") if key in attrs))
+    account, row = STAGES.one(request)
+    attrs = await STAGES.changed(request, "title", "group", clean=partial(stage_attrs, account))
     old_group = row["group"]
     row.update(attrs, udate=now())
     if row["group"] != old_group:
@@ -136,13 +124,9 @@ async def update_stage(request: Request) -> Response:
     return reply({"dealStage": stage_view(row, echo=True)})
 
 
-async def delete_stage(request: Request) -> Response:
-    """Deleting a stage deletes every deal in it [V-docs DOCS:delete-a-deal-stage]."""
-    account = account_of(request)
-    row = fetch(account, "dealStages", "DealStage", path_id(request, "DealStage"))
-    account.remove_where("deals", lambda deal: deal["stage"] != row["id"])
-    account.remove("dealStages", row["id"])
-    return deleted()
+get_stage = STAGES.getter(by_row(stage_view))
+# Deleting a stage deletes every deal in it [V-docs DOCS:delete-a-deal-stage].
+delete_stage = STAGES.deleter(("deals", "stage"))
 
 
 def move_error(detail: str) -> ApiProblem:
@@ -157,8 +141,7 @@ def move_error(detail: str) -> ApiProblem:
 
 
 async def move_deals(request: Request) -> Response:
-    account = account_of(request)
-    source = fetch(account, "dealStages", "DealStage", path_id(request, "DealStage"))
+    account, source = STAGES.one(request)
     attrs = await envelope(request, "deal")
     raw = str(attrs.get("stage", ""))
     target = account.get("dealStages", int(raw)) if raw.isdigit() else None
@@ -173,10 +156,12 @@ async def move_deals(request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/dealStages", list_stages, methods=["GET"]),
-    Route("/dealStages", create_stage, methods=["POST"]),
-    Route("/dealStages/{id}", get_stage, methods=["GET"]),
-    Route("/dealStages/{id}", update_stage, methods=["PUT"]),
-    Route("/dealStages/{id}", delete_stage, methods=["DELETE"]),
+    *STAGES.routes(
+        index=list_stages,
+        create=create_stage,
+        get=get_stage,
+        update=update_stage,
+        delete=delete_stage,
+    ),
     Route("/dealStages/{id}/deals", move_deals, methods=["PUT"]),
 ]

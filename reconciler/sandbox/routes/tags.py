@@ -3,30 +3,27 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
+from reconciler.sandbox.handlers import Resource
 from reconciler.sandbox.http import (
     ApiProblem,
     account_of,
-    deleted,
-    envelope,
-    fetch,
     field_invalid,
     filtered,
-    meta,
     ordered,
-    page,
-    path_id,
     reply,
+    taken,
     to_str,
 )
 from reconciler.sandbox.records import Row, new_tag, now
 from reconciler.sandbox.store import Account
 
+TAGS = Resource("tags", "Tag", "tag")
 TAG_TYPES = ("contact", "template")
 
 
@@ -50,15 +47,14 @@ def check_unique(account: Account, tag_type: str, name: str, ident: int | None =
 
     [V-2nd verbb/formie#1389] the body; the status is not shown anywhere, 422 is [INF].
     """
-    for row in account.rows("tags", tagType=tag_type):
-        if row["id"] != ident and row["tag"].casefold() == name.casefold():
-            raise ApiProblem(
-                422,
-                {
-                    "message": "Could not process request",
-                    "error": f"Duplicate entry '{tag_type}-{name}' for key 'typetag'",
-                },
-            )
+    if taken(account.rows("tags", tagType=tag_type), "tag", name, ident):
+        raise ApiProblem(
+            422,
+            {
+                "message": "Could not process request",
+                "error": f"Duplicate entry '{tag_type}-{name}' for key 'typetag'",
+            },
+        )
 
 
 def tag_attrs(attrs: Row) -> Row:
@@ -80,13 +76,12 @@ async def list_tags(request: Request) -> Response:
         rows = [row for row in rows if search.casefold() in row["tag"].casefold()]
     rows = filtered(request, rows, {"search": (lambda row: row["tag"], "contains")})
     rows = ordered(request, rows, {"search": lambda row: row["tag"]})
-    chunk, total = page(request, rows)
-    return reply({"tags": [tag_view(account, row) for row in chunk], "meta": meta(total)})
+    return TAGS.paged(request, rows, partial(tag_view, account))
 
 
 async def create_tag(request: Request) -> Response:
     account = account_of(request)
-    attrs = tag_attrs(await envelope(request, "tag"))
+    attrs = await TAGS.created(request, clean=tag_attrs)
     row = new_tag(
         attrs.get("tag", ""), attrs.get("tagType", "contact"), attrs.get("description", "")
     )
@@ -95,34 +90,18 @@ async def create_tag(request: Request) -> Response:
     return reply({"tag": tag_view(account, row)}, 201)
 
 
-async def get_tag(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "tags", "Tag", path_id(request, "Tag"))
-    return reply({"tag": tag_view(account, row, count=True)})
-
-
 async def update_tag(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "tags", "Tag", path_id(request, "Tag"))
-    attrs = tag_attrs(await envelope(request, "tag"))
+    account, row = TAGS.one(request)
+    attrs = await TAGS.changed(request, clean=tag_attrs)
     merged = {**row, **attrs}
     check_unique(account, merged["tagType"], merged["tag"], row["id"])
     row.update(attrs, udate=now())
     return reply({"tag": tag_view(account, row)})
 
 
-async def delete_tag(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "tags", "Tag", path_id(request, "Tag"))
-    account.remove_where("contactTags", lambda ct: ct["tag"] != row["id"])
-    account.remove("tags", row["id"])
-    return deleted()
+get_tag = TAGS.getter(partial(tag_view, count=True))
+delete_tag = TAGS.deleter(("contactTags", "tag"))  # the tag leaves every contact
 
-
-ROUTES = [
-    Route("/tags", list_tags, methods=["GET"]),
-    Route("/tags", create_tag, methods=["POST"]),
-    Route("/tags/{id}", get_tag, methods=["GET"]),
-    Route("/tags/{id}", update_tag, methods=["PUT"]),
-    Route("/tags/{id}", delete_tag, methods=["DELETE"]),
-]
+ROUTES = TAGS.routes(
+    index=list_tags, create=create_tag, get=get_tag, update=update_tag, delete=delete_tag
+)

@@ -6,6 +6,7 @@ of ``GET /webhook/events`` and sources among public/admin/api/system; PUT replac
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,25 +14,22 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from reconciler.sandbox.handlers import Resource, by_row
 from reconciler.sandbox.http import (
     account_of,
-    deleted,
-    envelope,
     error,
-    fetch,
     filtered,
     invalid,
     meta,
-    page,
-    path_id,
     reply,
-    require,
+    require_given,
     to_int,
     to_str,
 )
 from reconciler.sandbox.records import WEBHOOK_EVENTS, WEBHOOK_SOURCES, Row, new_webhook
 from reconciler.sandbox.store import Account
 
+WEBHOOKS = Resource("webhooks", "Webhook", "webhook")
 REQUIRED = ("name", "url", "events", "sources")
 
 
@@ -79,7 +77,7 @@ def _choices(attrs: Row, key: str, allowed: tuple[str, ...] | list[str]) -> list
 
 
 def webhook_attrs(account: Account, attrs: Row) -> Row:
-    require(attrs, "webhook", *(key for key in REQUIRED if key in attrs))
+    require_given(attrs, "webhook", *REQUIRED)
     clean: Row = {}
     for key in ("name", "url"):
         if key in attrs:
@@ -117,35 +115,24 @@ async def list_webhooks(request: Request) -> Response:
         "listid": (lambda r: r["listid"], "eq"),
     }
     rows = filtered(request, account.rows("webhooks"), filters)
-    chunk, total = page(request, rows)
-    return reply({"webhooks": [webhook_view(row) for row in chunk], "meta": meta(total)})
+    return WEBHOOKS.paged(request, rows, webhook_view)
 
 
 async def create_webhook(request: Request) -> Response:
     account = account_of(request)
-    attrs = await envelope(request, "webhook")
-    require(attrs, "webhook", *REQUIRED)
+    attrs = await WEBHOOKS.created(request, *REQUIRED)
     row = account.insert("webhooks", new_webhook(webhook_attrs(account, attrs)))
     return reply({"webhook": webhook_view(row)}, 201)
 
 
-async def get_webhook(request: Request) -> Response:
-    row = fetch(account_of(request), "webhooks", "Webhook", path_id(request, "Webhook"))
-    return reply({"webhook": webhook_view(row)})
-
-
 async def update_webhook(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "webhooks", "Webhook", path_id(request, "Webhook"))
-    row.update(webhook_attrs(account, await envelope(request, "webhook")))
+    account, row = WEBHOOKS.one(request)
+    row.update(await WEBHOOKS.changed(request, clean=partial(webhook_attrs, account)))
     return reply({"webhook": webhook_view(row)})
 
 
-async def delete_webhook(request: Request) -> Response:
-    account = account_of(request)
-    row = fetch(account, "webhooks", "Webhook", path_id(request, "Webhook"))
-    account.remove("webhooks", row["id"])
-    return deleted()
+get_webhook = WEBHOOKS.getter(by_row(webhook_view))
+delete_webhook = WEBHOOKS.deleter()
 
 
 async def webhook_events(request: Request) -> Response:
@@ -156,10 +143,12 @@ async def webhook_events(request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/webhooks", list_webhooks, methods=["GET"]),
-    Route("/webhooks", create_webhook, methods=["POST"]),
-    Route("/webhooks/{id}", get_webhook, methods=["GET"]),
-    Route("/webhooks/{id}", update_webhook, methods=["PUT"]),
-    Route("/webhooks/{id}", delete_webhook, methods=["DELETE"]),
+    *WEBHOOKS.routes(
+        index=list_webhooks,
+        create=create_webhook,
+        get=get_webhook,
+        update=update_webhook,
+        delete=delete_webhook,
+    ),
     Route("/webhook/events", webhook_events, methods=["GET"]),
 ]
