@@ -182,17 +182,20 @@ def check_safety(changes: Sequence[Change]) -> None:
         if c.action == "delete" and c.dependents and c.move_to is None and c.kind in _GUARDED
     ]
     if losses:
-        lines = [f'  {c.kind} "{c.label}": {c.dependents} {_GUARDED[c.kind]}' for c in losses]
+        lines = [
+            f'  {c.kind} "{c.label}": {c.dependents} deals would be deleted; {_GUARDED[c.kind]}'
+            for c in losses
+        ]
         raise PlanError(
-            "refusing to plan deletes that would delete records with them:\n"
-            + "\n".join(lines)
-            + "\nList the stage again, or name it in another stage's `absorbs` so its deals"
-            " move there first, or move the deals yourself."
+            "refusing to plan deletes that would delete records with them:\n" + "\n".join(lines)
         )
 
 
-# Kinds whose deletes take records with them, and what those records are.
-_GUARDED = {"stage": "deals would be deleted", "pipeline": "deals would be deleted"}
+# Kinds whose deletes take deals with them, and what to do instead.
+_GUARDED = {
+    "stage": "list it again, or name it in another stage's `absorbs` so its deals move there first",
+    "pipeline": "move or delete its deals first, or take pipelines out of policy.prune",
+}
 
 
 def masked_data(change: Change, secrets: Mapping[str, str]) -> dict[str, Any]:

@@ -10,9 +10,10 @@ is in flight, so concurrent coroutines fill every slot.
 The server sees a request when it arrives, not when it was sent: a request delayed on its way
 (a new TLS connection, a busy event loop) shifts the server's window, and the next request
 sent exactly on time then counts as one too many. So the window the limiter keeps is
-``1 + margin`` seconds (default 0.1 s: 4.5 requests/s at rate 5). Measured against the
-sandbox at rate 5 (100 requests): no margin, 14 429s and 59 s; a 0.02 s margin, none and
-20 s. Real network jitter is larger and a 429 costs its ``Retry-After`` (30 s in the docs'
+``1 + margin`` seconds (default 0.1 s: 4.5 requests/s at rate 5). Measured with
+``benchmarks/rate_limit.py`` against the sandbox at rate 5 (100 requests, 8 coroutines): no
+margin, 13 429s and 35.6 s; 0.02 s, none and 20.2 s; 0.1 s, none and 21.8 s. Real network
+jitter is larger and a 429 costs its ``Retry-After`` (30 s in the docs'
 example), hence 0.1 s [INF].
 
 A 429 pauses the whole account (``pause``): every request waiting or arriving later goes after

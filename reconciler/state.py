@@ -37,9 +37,6 @@ class Account:
         )
         return "sha256:" + hashlib.sha256(json.dumps(rows).encode()).hexdigest()
 
-    def of(self, kind: str) -> list[Obj]:
-        return [obj for obj in self.objects if obj.kind == kind]
-
 
 def collections() -> list[str]:
     """The collections to read: each kind's, plus lists (fields and webhooks name lists)."""

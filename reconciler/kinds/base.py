@@ -82,13 +82,6 @@ class Ids(Protocol):
     def __setitem__(self, ref: Ref, value: str) -> None: ...
 
 
-@dataclass(frozen=True)
-class Context:
-    """What a kind sees of the rest of the desired state when it builds a desired object."""
-
-    vars: Mapping[str, str] = field(default_factory=dict)
-
-
 class Spec(BaseModel):
     """Base of every manifest model: unknown keys are errors, values are not coerced loosely."""
 
@@ -104,7 +97,6 @@ class Kind(ABC):
     spec: ClassVar[type[Spec]]  # the manifest entry model
     depends_on: ClassVar[tuple[str, ...]] = ()  # kinds whose objects must exist first
     child_of: ClassVar[str | None] = None  # a kind whose desired objects come from a parent
-    sideloads: ClassVar[tuple[str, ...]] = ()  # sideloads to keep from ``collection``
     dependents: ClassVar[str | None] = None  # what a delete loses: "deals", "contacts"
     # Attributes that name objects of another kind by key: {"lists": "list"}.
     ref_attrs: ClassVar[Mapping[str, str]] = {}

@@ -89,7 +89,6 @@ class FieldKind(Kind):
     collection = "fields"
     spec = FieldSpec
     depends_on = ("list",)
-    sideloads = ("fieldOptions", "fieldRels")
     ref_attrs = {"lists": "list"}
 
     def desired(self, spec: FieldSpec, source: str) -> list[Obj]:

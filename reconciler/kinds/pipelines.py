@@ -67,7 +67,6 @@ class PipelineKind(Kind):
     section = "pipelines"
     collection = "dealGroups"
     spec = PipelineSpec
-    sideloads = ("dealStages",)
     dependents = "deals"
 
     def desired(self, spec: PipelineSpec, source: str) -> list[Obj]:

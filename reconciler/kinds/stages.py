@@ -87,7 +87,6 @@ class StageKind(Kind):
     spec = StageSpec
     depends_on = ("pipeline",)
     child_of = "pipeline"
-    sideloads = ("dealStages",)
     dependents = "deals"
 
     def desired(self, spec: StageSpec, source: str) -> list[Obj]:
