@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from reconciler.errors import PlanError
@@ -116,16 +117,21 @@ class Plan:
             "format": PLAN_FORMAT,
             "target": self.target,
             "summary": self.summary,
-            "changes": [masked_data(c, self.secrets) for c in self.changes],
+            "changes": self._masked,
             "inputs": dict(self.inputs),
         }
         return {**body, "fingerprint": self.fingerprint}
 
-    @property
+    @cached_property
+    def _masked(self) -> list[dict[str, Any]]:
+        # Computed once: the JSON form and the fingerprint both need it, and a plan is frozen.
+        return [masked_data(c, self.secrets) for c in self.changes]
+
+    @cached_property
     def fingerprint(self) -> str:
         """A digest of what the plan was made from and what it will do (secrets masked)."""
-        changes = [masked_data(c, self.secrets) for c in self.changes]
-        text = json.dumps({"inputs": dict(self.inputs), "changes": changes}, sort_keys=True)
+        body = {"inputs": dict(self.inputs), "changes": self._masked}
+        text = json.dumps(body, sort_keys=True)
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -237,6 +243,8 @@ def mask_pair(before: Any, after: Any, secrets: Mapping[str, str]) -> tuple[Any,
     desired text with other values where the ``${env.NAME}`` references are, it is shown as
     that same masked text, so the old secret is not printed either.
     """
+    if not secrets:
+        return before, after, False
     masked_before, masked_after = mask(before, secrets), mask(after, secrets)
     if (
         isinstance(masked_before, str)
