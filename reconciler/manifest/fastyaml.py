@@ -56,7 +56,7 @@ class _Resolver(VersionedResolver):
 
 if CParser is not None:
 
-    class _Loader(CParser, _Resolver):  # type: ignore[misc, valid-type]
+    class _Loader(CParser, _Resolver):
         def __init__(self, text: str) -> None:
             CParser.__init__(self, text)
             _Resolver.__init__(self, version=(1, 2), loadumper=self)
