@@ -7,26 +7,29 @@ errors included, 2 only for ``plan --detailed-exitcode`` when changes are pendin
 
 from __future__ import annotations
 
-import asyncio
-import json
 import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from reconciler import __version__
-from reconciler.apply import describe
 from reconciler.errors import ConfigError, PlanError, ReconcilerError
-from reconciler.manifest import Desired, Policy, Project, Target, load_manifests, load_project
-from reconciler.plan import Change, Plan, compare_saved
-from reconciler.render import FORMATS, render
-from reconciler.session import SANDBOX_STATE, Session
+
+# The rest of acr is imported by the commands that use it, so that `acr --help` and
+# `acr validate` start without loading httpx, asyncio, DeepDiff or the sandbox.
+if TYPE_CHECKING:
+    from reconciler.manifest import Desired, Policy, Project, Target
+    from reconciler.plan import Change, Plan
+    from reconciler.session import Session
 
 EXIT_CHANGES = 2
+FORMATS = ("text", "json", "markdown")  # reconciler.render.FORMATS (a test keeps them equal)
+SANDBOX_STATE = Path(".acr/sandbox.json")  # reconciler.session.SANDBOX_STATE (likewise)
 
 
 @dataclass
@@ -74,6 +77,8 @@ sandbox_option = click.option(
 @click.pass_obj
 def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> None:
     """Check the manifests offline: syntax, keys, types, references. Sends nothing."""
+    from reconciler.manifest import load_project
+
     project = load_project(opts.project)
     desired = _load(project, paths, _target(project, target))
     counts = Counter(obj.kind for obj in desired.objects)
@@ -105,6 +110,9 @@ def plan(
     sandbox: bool,
 ) -> int:
     """Show what apply would change. Reads the account; never writes to it."""
+    from reconciler.manifest import load_project
+    from reconciler.render import render
+
     project = load_project(opts.project)
     chosen = _target(project, target)
     desired = _load(project, paths, chosen)
@@ -141,6 +149,11 @@ def apply(
 ) -> None:
     """Make the account match the manifests: plan, confirm, then create, update and delete
     in dependency order. Stops at the first error and says what was done."""
+    import asyncio
+
+    from reconciler.manifest import load_project
+    from reconciler.render import render
+
     project = load_project(opts.project)
     chosen = _target(project, target)
     desired = _load(project, paths, chosen)
@@ -166,6 +179,8 @@ def apply(
 @click.option("--write", is_flag=True, help="Write both schemas into ./schemas/.")
 def schema(for_project: bool, write: bool) -> None:
     """Print the JSON Schema of the manifests (for editors and CI checks)."""
+    import json
+
     from reconciler.manifest import manifest_schema, project_schema, write_schemas
 
     if write:
@@ -240,6 +255,8 @@ def _target(project: Project, name: str | None) -> Target | None:
 
 
 def _load(project: Project, paths: Sequence[str], target: Target | None) -> Desired:
+    from reconciler.manifest import load_manifests
+
     variables = {**project.vars, **(target.vars if target else {})}
     return load_manifests(list(paths) or list(project.manifests), vars=variables)
 
@@ -249,10 +266,16 @@ def _policy(project: Project, target: Target | None) -> Policy:
 
 
 def _make_plan(project: Project, target: Target | None, desired: Desired, sandbox: bool) -> Plan:
+    import asyncio
+
     return asyncio.run(_session(target, sandbox).plan(desired, _policy(project, target).prune))
 
 
 def _check_saved(path: str, fresh: Plan) -> None:
+    import json
+
+    from reconciler.plan import compare_saved
+
     try:
         saved = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -278,6 +301,8 @@ def _check_deletes(result: Plan, policy: Policy, allowed: int | None) -> None:
 
 
 def _session(target: Target | None, sandbox: bool) -> Session:
+    from reconciler.session import Session
+
     return Session.open(target, sandbox=sandbox, env=os.environ, on_retry=_retrying)
 
 
@@ -286,6 +311,8 @@ def _retrying(message: str) -> None:
 
 
 def _progress(number: int, total: int, change: Change) -> None:
+    from reconciler.apply import describe
+
     click.echo(f"[{number}/{total}] {describe(change)}", err=True)
 
 
