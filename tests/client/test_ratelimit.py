@@ -35,8 +35,8 @@ def test_concurrent_callers_are_spaced_and_never_idle(margin: float, gap: float)
 
 
 def test_the_default_margin_keeps_under_the_rate() -> None:
-    assert RateLimiter(5).interval == pytest.approx(0.22)
-    assert RateLimiter(5).window == pytest.approx(1.1)
+    assert RateLimiter(5).interval == pytest.approx(0.208)
+    assert RateLimiter(5).window == pytest.approx(1.04)
 
 
 def test_non_integer_rate_rounds_the_window_down() -> None:
