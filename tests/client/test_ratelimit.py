@@ -134,8 +134,8 @@ def test_clients_of_one_account_share_its_limiter(sleeps: Sleeps) -> None:
     with respx.mock(base_url=DIRECT_API) as mock:
         mock.get("/tags").respond(json={"tags": []})
         asyncio.run(main())
-        # each request waits for its own slot: 0.22 s apart (with the margin), none twice
-        assert sorted(sleeps.waits) == pytest.approx([0.22 * i for i in range(1, 10)])
+        # each request waits for its own slot: 0.208 s apart (with the margin), none twice
+        assert sorted(sleeps.waits) == pytest.approx([0.208 * i for i in range(1, 10)])
         sleeps.waits.clear()
         asyncio.run(elsewhere.get("/tags"))
     assert sleeps.waits == []
