@@ -25,7 +25,7 @@ import math
 import re
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, LineCol
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
@@ -105,17 +105,17 @@ class _Builder:
         if _tag(node) != _TAG + "seq":
             raise _Unsupported(str(node.tag))
         out = self.built[id(node)] = CommentedSeq()
-        out._yaml_set_line_col(node.start_mark.line, node.start_mark.column)
+        positions = _positions(out, node)
         for index, item in enumerate(node.value):
             out.append(self.build(item))
-            out._yaml_set_idx_line_col(index, [item.start_mark.line, item.start_mark.column])
+            positions[index] = [item.start_mark.line, item.start_mark.column]
         return out
 
     def _mapping(self, node: MappingNode) -> CommentedMap:
         if _tag(node) != _TAG + "map":
             raise _Unsupported(str(node.tag))
         out = self.built[id(node)] = CommentedMap()
-        out._yaml_set_line_col(node.start_mark.line, node.start_mark.column)
+        positions = _positions(out, node)
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise _Unsupported("a non-scalar key")
@@ -124,9 +124,18 @@ class _Builder:
                 raise _Unsupported("a duplicate key")  # the round-trip loader names both
             out[key] = self.build(value_node)
             key_mark, value_mark = key_node.start_mark, value_node.start_mark
-            position = [key_mark.line, key_mark.column, value_mark.line, value_mark.column]
-            out._yaml_set_kv_line_col(key, position)
+            positions[key] = [key_mark.line, key_mark.column, value_mark.line, value_mark.column]
         return out
+
+
+def _positions(out: CommentedMap | CommentedSeq, node: Node) -> dict[Any, list[int]]:
+    """Give ``out`` the ``lc`` of ``node`` (as the round-trip loader sets it); returns the
+    table of its keys' or items' positions to fill in."""
+    lc = LineCol()
+    lc.line, lc.col = node.start_mark.line, node.start_mark.column
+    lc.data = {}
+    setattr(out, LineCol.attrib, lc)
+    return lc.data
 
 
 def _tag(node: Node) -> str | None:

@@ -169,13 +169,20 @@ class _Load:
             return
         where = locate(doc, path, file)
         objects = kind.desired(spec, source=f"{file}:{where.line}")
-        self._place(kind, objects, doc, data, path, file)
+        self._place(kind, objects, doc, data, path, file, where)
 
     def _place(
-        self, kind: Kind, objects: list[Obj], doc: Any, data: Any, path: DataPath, file: str
+        self,
+        kind: Kind,
+        objects: list[Obj],
+        doc: Any,
+        data: Any,
+        path: DataPath,
+        file: str,
+        where: Location,
     ) -> None:
         """Record each object with the node it comes from: a child (a stage) with its item
-        in the entry's list of children, in order; anything else with the entry."""
+        in the entry's list of children, in order; anything else with the entry (``where``)."""
         items: dict[str, list[tuple[DataPath, Any]]] = {}
         for child in children(kind.name):
             name = _field_holding(kind.spec, child.spec)
@@ -185,7 +192,7 @@ class _Load:
         for obj in objects:
             queue = items.get(obj.kind)
             own, own_data = queue.pop(0) if queue else (path, data)
-            location = locate(doc, own, file)
+            location = where if own == path else locate(doc, own, file)
             self.placed.append(Placed(obj, file, path, own, location, doc, own_data))
 
 
