@@ -210,17 +210,25 @@ class Client:
         api: bool,
         delay: float,
     ) -> httpx.Response:
-        await self._limiter.acquire(self._sleep, delay=delay)
+        slot = await self._limiter.acquire(self._sleep, delay=delay)
         self.stats[method] += 1
         headers = dict(self.endpoint.headers)
         if not api:
             headers.pop("Maton-Connection", None)  # the gateway's own endpoints are per key
+
+        async def trace(event: str, info: Any) -> None:
+            # The request leaves once its headers are written, after any new connection is
+            # made: the limiter counts the account's window from then (ratelimit.sent).
+            if event.endswith(".send_request_headers.complete"):
+                self._limiter.sent(slot)
+
         return await self._http.request(
             method,
             url,
             params=dict(params) if params else None,
             json=body,
             headers=headers,
+            extensions={"trace": trace},
         )
 
     async def _call(

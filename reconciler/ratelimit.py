@@ -66,6 +66,7 @@ class RateLimiter:
         self._clock = clock
         self._sleep = sleep
         self._sent: deque[float] = deque()  # the last few slots handed out, oldest first
+        self._went: deque[list[float]] = deque()  # [slot, when it really went] of the last few
         self._paused_until = -math.inf
 
     @property
@@ -113,9 +114,33 @@ class RateLimiter:
             if delay > 0:
                 await nap(delay)
             if self._paused_until <= slot:
+                await self._keep_window(nap, slot)
                 return slot
             # A 429 paused the account while we waited: this slot is void, queue after the
             # pause. (The void slot stays in the window: that only makes later slots later.)
+
+    async def _keep_window(self, nap: Sleep, slot: float) -> None:
+        """Hold a request whose slot came too soon after requests that really went late.
+
+        Slots are handed out ahead of time, but a request goes when its coroutine wakes up,
+        which a busy event loop (or machine) delays, and reaches the wire after its connection
+        is made: a request that went 80 ms late would leave the next ones 80 ms closer to it
+        than the window allows. So each request also keeps the window from the times the
+        earlier ones really went (``sent``; never earlier than their slots), waiting once if
+        it must."""
+        if len(self._went) >= self.burst:
+            late = self._went[-self.burst][1] + self.window - max(self._clock(), slot)
+            if late > 0:
+                await nap(late)
+        self._went.append([slot, max(self._clock(), slot)])
+        while len(self._went) > self.burst:
+            self._went.popleft()
+
+    def sent(self, slot: float) -> None:
+        """The request given ``slot`` has just been written out (its headers are sent)."""
+        for record in self._went:
+            if record[0] == slot:
+                record[1] = max(record[1], self._clock())
 
 
 _limiters: dict[str, RateLimiter] = {}
