@@ -8,16 +8,21 @@ request that finds a free slot goes at once: the limiter never holds a lock whil
 is in flight, so concurrent coroutines fill every slot.
 
 The server sees a request when it arrives, not when it was sent: a request delayed on its way
-(a new TLS connection, a busy event loop) shifts the server's window, and the next request
-sent exactly on time then counts as one too many. So the window the limiter keeps is
-``1 + margin`` seconds. Measured with ``benchmarks/rate_limit.py --margins
-0,0.005,0.01,0.02,0.04`` against the sandbox over loopback at rate 5 (100 requests, 8
-coroutines, 2 shared cores), at 0 and 150 ms latency: no margin, 15 429s and 38 s; 0.005 s,
-3 to 4 429s; 0.01 s, none (4.95 to 4.99 requests/s); 0.02 s, none; 0.04 s, none (4.81 to
-4.85/s). Loopback needs 0.01 s. Real networks jitter more than loopback, and a 429 costs its
-``Retry-After`` (30 s in the docs' example, the time of 150 requests), so the default is four
-times what loopback needs: 0.04 s, 4.81 requests/s at rate 5 [INF: real arrival jitter is
-[UNK]; above 40 ms between two requests a second apart, lower ``ACR_RATE_LIMIT``, e.g. 4.5].
+(a new TCP or TLS connection, a busy event loop) shifts the server's window, and the next
+request sent exactly on time then counts as one too many. Two things guard against that.
+The client tells the limiter when each request's headers were really written (``sent``), and
+a request whose slot comes less than a window after that is held back (``_keep_window``):
+our own lateness never costs a 429. The rest (the network's and the server's jitter) is
+covered by a margin: the window the limiter keeps is ``1 + margin`` seconds.
+
+Measured against the sandbox over loopback at rate 5 (2 shared, busy cores): with
+``benchmarks/rate_limit.py --margins 0,0.005,0.01,0.02,0.04`` (100 small GETs, 8 coroutines,
+0 and 150 ms latency), no margin drew 15 429s, 0.005 s 3 to 4, 0.01 s and more none; with
+the plan of the benchmark's large account (110 GETs of large pages, 150 ms), 0.02 s still
+drew one 429 a run, 0.025 s and 0.04 s none. A 429 costs its ``Retry-After`` (30 s in the
+docs' example, the time of 150 requests) and real networks jitter more than loopback, so the
+default is 0.04 s: 4.81 requests/s at rate 5 [INF: the real service's arrival jitter is
+[UNK]; a network that draws 429s at the default should lower ``ACR_RATE_LIMIT``, e.g. 4.5].
 
 A 429 pauses the whole account (``pause``): every request waiting or arriving later goes after
 the pause, whose length ``retry_after`` reads from the response.
