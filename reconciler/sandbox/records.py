@@ -105,9 +105,10 @@ def new_list(attrs: Row) -> Row:
         "sender_url": attrs["sender_url"],
         "sender_reminder": attrs["sender_reminder"],
         "send_last_broadcast": 0,
-        "carboncopy": None,
-        "subscription_notify": None,
-        "unsubscription_notify": None,
+        # "" as recorded [V-rec R6 REC-2026 update-list]; the docs' examples show null
+        "carboncopy": "",
+        "subscription_notify": "",
+        "unsubscription_notify": "",
         "user": 1,
         "channel": "email",
         "cdate": now(),

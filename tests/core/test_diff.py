@@ -74,9 +74,7 @@ def test_new_pipelines_stages_are_creates_that_say_they_reuse_the_defaults():
 def test_stage_creates_in_an_existing_pipeline_have_no_reuse_note():
     want = desired("pipelines", title="Sales", stages=["Lead", "Closed Won", "New"])
     result = diff(want, _sales_live())
-    assert [(c.action, c.key, c.note) for c in result.changes] == [
-        ("create", "sales/new", None)
-    ]
+    assert [(c.action, c.key, c.note) for c in result.changes] == [("create", "sales/new", None)]
 
 
 def _sales_live() -> list[Obj]:

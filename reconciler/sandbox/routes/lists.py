@@ -38,11 +38,11 @@ TEXT_ATTRS = (*REQUIRED, "carboncopy", "subscription_notify", "unsubscription_no
 # The attributes GET adds to every list, with the values the docs' examples show; a create or
 # update may set them too (they are stored as strings) [V-docs OAS retrieve-all-lists].
 LEGACY: dict[str, Any] = {
-    "analytics_domains": None,
+    "analytics_domains": "",  # "" as recorded [V-rec R6]; null in the docs' examples
     "analytics_source": "",
     "analytics_ua": "",
     "deletestamp": None,
-    "facebook_session": None,
+    "facebook_session": "",  # likewise
     "fulladdress": "",
     "get_unsubscribe_reason": "0",
     "optinmessageid": "0",
@@ -85,6 +85,7 @@ def list_view(account: Account, row: Row) -> dict[str, Any]:
     view["unsubscription_notify"] = row["unsubscription_notify"]
     view["send_last_broadcast"] = text(row["send_last_broadcast"])
     view["user"] = view["userid"] = text(row["user"])
+    view["channel"] = row.get("channel", "email")  # as recorded [V-rec R6]
     view["cdate"], view["udate"] = row["cdate"], row["udate"]
     view["links"] = links(account, row["id"])
     view["id"] = str(row["id"])
