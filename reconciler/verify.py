@@ -36,34 +36,41 @@ async def verify(reader: Reader, plan: Plan) -> list[str]:
     if plan.empty:
         return []
     account = await read_account(reader, collections_written(plan))
-    live: dict[tuple[str, str], list[Obj]] = {}
+    by_key: dict[tuple[str, str], list[Obj]] = {}
+    by_id: dict[tuple[str, str | None], Obj] = {}
     for obj in account.objects:
-        live.setdefault((obj.kind, obj.key), []).append(obj)
-    ids = {(obj.kind, obj.id) for obj in account.objects}
+        by_key.setdefault((obj.kind, obj.key), []).append(obj)
+        by_id[(obj.kind, obj.id)] = obj
     deleted = {c.id for c in plan.changes if c.action == "delete" and c.id}
     problems: list[str] = []
     for change in plan.changes:
         if change.action == "delete":
-            if (change.kind, change.id) in ids:
+            if (change.kind, change.id) in by_id:
                 problems.append(f"{_name(change)}: still on the account after its delete")
         elif change.id not in deleted or change.id is None:
-            problems += _check(change, live.get(change.ref, []), plan.secrets)
+            found = by_key.get(change.ref, [])
+            have = by_id.get((change.kind, change.id)) if change.id else None
+            problems += _check(change, have, found, plan.secrets)
     return problems
 
 
-def _check(change: Change, found: list[Obj], secrets: Mapping[str, str]) -> list[str]:
-    if not found:
+def _check(
+    change: Change, have: Obj | None, found: list[Obj], secrets: Mapping[str, str]
+) -> list[str]:
+    """``have``: the object updated (found by id); ``found``: the objects with its key."""
+    have = have or next(iter(found), None)
+    if have is None:
         return [f"{_name(change)}: not on the account after its {change.action}"]
     out = []
-    if len(found) > 1:
-        listed = ", ".join(sorted(str(o.id) for o in found))
+    twins = {o.id for o in found} | {have.id}
+    if len(twins) > 1:
+        listed = ", ".join(sorted(str(i) for i in twins))
         out.append(
-            f"{_name(change)}: {len(found)} objects on the account have this identity (ids "
+            f"{_name(change)}: {len(twins)} objects on the account have this identity (ids "
             f"{listed}); another run may have created one at the same time. Delete the extra "
             "one(s) and plan again"
         )
     assert change.desired is not None
-    have = next((o for o in found if change.id and o.id == change.id), found[0])
     wanted = dict(change.desired.attrs)
     if change.action == "update":
         wanted = {d.path: wanted[d.path] for d in change.diff if d.path in wanted}
