@@ -38,10 +38,10 @@ class RecordingApi:
         self._record("POST", path, body)
         self.next_id += 1
         if path == "/dealGroups":
+            defaults = (("To Contact", "19CCA3"), ("In Contact", "5487FF"), ("Follow Up", "FBD965"))
             stages = [{"id": str(self.next_id * 10 + n), "group": str(self.next_id), "title": t,
                        "order": str(n + 1), "color": c}
-                      for n, (t, c) in enumerate((("To Contact", "19CCA3"), ("In Contact", "5487FF"),
-                                                  ("Follow Up", "FBD965")))]  # fmt: skip
+                      for n, (t, c) in enumerate(defaults)]  # fmt: skip
             return {"dealGroup": {"id": str(self.next_id)}, "dealStages": stages}
         key = next(iter(body)) if isinstance(body, dict) else "x"
         return {key: {"id": str(self.next_id)}}

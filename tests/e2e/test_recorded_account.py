@@ -87,8 +87,8 @@ def test_lists_are_read_only_when_named(acr: Acr) -> None:
     acr.write("f.yaml", dump({"fields": [{"title": "Notes", "type": "textarea"}]}))
     acr.converge()
     assert calls(acr, "GET", "/lists") == 0
-    acr.write("f.yaml", dump({"lists": [NEWSLETTER],
-                              "fields": [{"title": "Notes", "type": "textarea", "lists": ["news"]}]}))  # fmt: skip
+    field = {"title": "Notes", "type": "textarea", "lists": ["news"]}
+    acr.write("f.yaml", dump({"lists": [NEWSLETTER], "fields": [field]}))
     acr.converge()
     assert calls(acr, "GET", "/lists") > 0
 
