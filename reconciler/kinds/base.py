@@ -146,11 +146,6 @@ class Kind(ABC):
         event list per run); each names the object and its source."""
         return []
 
-    def implied(self, parent: Obj) -> list[Obj]:
-        """Objects of this kind that the API creates by itself with a new ``parent`` (a new
-        pipeline's three stages). They have no id until the parent exists; diff reuses them."""
-        return []
-
     async def count_dependents(self, api: Api, obj: Obj) -> int:
         """How many records (deals, tagged contacts) a delete of ``obj`` would take with it."""
         return 0
