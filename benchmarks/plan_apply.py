@@ -6,8 +6,9 @@ account), from an empty account and from the demo's seeded one.
 
 Targets: a plan reads each collection it needs once (5 GETs for an account of under 100
 objects a kind, plus one GET per delete that needs a count, plus ``/webhook/events`` when
-webhooks are managed); the read-back after apply reads each collection written once; the apply sends no 429-triggering burst
-(0 retries) and keeps the limiter busy, so requests per second stays near the limit.
+webhooks are managed); the read-back after apply reads each collection written once; the
+apply sends no 429-triggering burst (0 retries) and keeps the limiter busy, so requests per
+second stays near the limit.
 """
 
 from __future__ import annotations
