@@ -71,7 +71,10 @@ def test_a_tags_only_project_reads_only_tags_and_works_without_deals_access(acr:
     assert paths == {"/tags"}
 
 
-def test_managed_pipelines_without_deals_access_say_so_and_write_nothing(acr: Acr) -> None:
+def test_managed_pipelines_without_deals_access_say_so_and_write_nothing(
+    acr: Acr, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("reconciler.client.BACKOFF_BASE", 0.001)  # the retries' waits
     account(acr).settings["deals_access"] = False
     acr.write("all.yaml", dump(BASE))
     result = acr("apply", "--yes")
@@ -222,6 +225,24 @@ def test_verify_reports_a_write_that_did_not_take(acr: Acr) -> None:
         'list "news": name did not take: the account shows "News", the plan set "Newsletter"'
         in (result.err)
     )
+
+
+def test_verify_masks_secrets_in_what_did_not_take(
+    acr: Acr, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOOK_TOKEN", "s3cr3t-token-value")
+    hook = {"name": "H", "url": "https://h.example/a?t=${env.HOOK_TOKEN}", "events": ["open"],
+            "sources": ["api"]}  # fmt: skip
+    acr.write("w.yaml", dump({"webhooks": [hook]}))
+    acr.converge()
+    acr.sandbox.faults["PUT /webhooks/1"] = "ignore"
+    acr.write(
+        "w.yaml", dump({"webhooks": [{**hook, "url": "https://h.example/b?t=${env.HOOK_TOKEN}"}]})
+    )
+    result = acr("apply", "--yes")
+    assert result.code == 1
+    assert 'webhook "H": url did not take' in result.err
+    assert "${env.HOOK_TOKEN}" in result.err and "s3cr3t-token-value" not in result.err
 
 
 def test_verify_reports_a_duplicate_a_concurrent_run_created(acr: Acr) -> None:
