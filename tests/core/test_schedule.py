@@ -40,7 +40,8 @@ class TimedApi:
             raise ValidationError("refused", status=422, method=method, path=path)
         self.next_id += 1
         if path == "/dealGroups":
-            stages = [{"id": str(self.next_id * 10 + n), "group": str(self.next_id), "title": t}
+            stages = [{"id": str(self.next_id * 10 + n), "group": str(self.next_id), "title": t,
+                       "order": str(n + 1), "color": "19CCA3"}
                       for n, t in enumerate(("To Contact", "In Contact", "Follow Up"))]  # fmt: skip
             return {"dealGroup": {"id": str(self.next_id)}, "dealStages": stages}
         key = next(iter(body)) if isinstance(body, dict) else "x"
@@ -49,7 +50,12 @@ class TimedApi:
     async def get(self, path: str, params: Any = None) -> Any:
         self.log.append(("start", "GET", path))
         self.log.append(("end", "GET", path))
+        if path == "/groups":  # the admin group, as recorded [V-rec R1]
+            return {"groups": [{"id": "3", "p_admin": "1"}]}
         return {"meta": {"total": "0"}}
+
+    async def patch(self, path: str, body: Any) -> Any:
+        return await self._call("PATCH", path, body)
 
     async def create(self, path: str, body: Any, *, find: Any = None) -> Any:
         return await self._call("POST", path, body)
@@ -178,8 +184,8 @@ def test_one_at_a_time_runs_the_plan_order_exactly() -> None:
     api = TimedApi({"/tags": 5})
     run(plan, api, concurrency=1)
     starts = [(m, p) for event, m, p in api.log if event == "start"]
-    assert starts == [("POST", "/tags"), ("POST", "/lists"), ("POST", "/listGroups"),
-                      ("POST", "/webhooks")]  # fmt: skip
+    assert starts == [("POST", "/tags"), ("GET", "/groups"), ("POST", "/lists"),
+                      ("POST", "/listGroups"), ("POST", "/webhooks")]  # fmt: skip
 
 
 def test_dependents_are_transitive() -> None:
