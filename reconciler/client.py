@@ -109,6 +109,9 @@ class Client:
         self._on_retry = on_retry
         self._limiter = limiter_for(endpoint.account, rate)
         self._random = random.Random()
+        # Called with (method, url, body, status or None) after each write is sent: the
+        # apply journal. Reads are not reported.
+        self.on_write: Callable[[str, str, Any, int | None], None] | None = None
         self._http = httpx.AsyncClient(
             transport=transport,
             timeout=timeout,
@@ -216,13 +219,23 @@ class Client:
         headers = dict(self.endpoint.headers)
         if not api:
             headers.pop("Maton-Connection", None)  # the gateway's own endpoints are per key
-        return await self._http.request(
-            method,
-            url,
-            params=dict(params) if params else None,
-            json=body,
-            headers=headers,
-        )
+        try:
+            response = await self._http.request(
+                method,
+                url,
+                params=dict(params) if params else None,
+                json=body,
+                headers=headers,
+            )
+        except httpx.TransportError:
+            self._written(method, url, body, None)
+            raise
+        self._written(method, url, body, response.status_code)
+        return response
+
+    def _written(self, method: str, url: str, body: Any, status: int | None) -> None:
+        if self.on_write is not None and method != "GET":
+            self.on_write(method, url, body, status)
 
     async def _call(
         self,
