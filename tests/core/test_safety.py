@@ -12,8 +12,9 @@ from reconciler.safety import Rules, default_delete_limit, enforce, judge
 from .helpers import desired, live, stage_row
 
 
-def _judged(changes, rules=Rules(), ambiguities=(), **kw):
-    return judge(build_plan(changes, depends_on=dependency_graph(), **kw), rules, ambiguities)
+def _judged(changes, rules=None, ambiguities=(), **kw):
+    plan = build_plan(changes, depends_on=dependency_graph(), **kw)
+    return judge(plan, rules or Rules(), ambiguities)
 
 
 def _rules(plan):
