@@ -66,9 +66,16 @@ def hold_pruned(
 
 
 def violations(changes: Sequence[Change], protection: Protection) -> list[tuple[Change, str]]:
-    """The changes that would delete or change a protected object, with the pattern."""
+    """The changes that would delete or change a protected object, with the pattern. The
+    children of a parent the plan creates (a new pipeline's stages) touch nothing that
+    exists."""
+    created = {c.ref for c in changes if c.action == "create"}
     out = []
     for change in changes:
+        obj = change.desired or change.live
+        parent_kind = KINDS[change.kind].child_of
+        if obj and obj.parent and parent_kind and (parent_kind, obj.parent) in created:
+            continue
         pattern = protection.change_pattern(change)
         if pattern:
             out.append((change, pattern))

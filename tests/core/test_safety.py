@@ -102,3 +102,9 @@ def test_a_protected_pipeline_protects_its_stages():
 def test_creating_a_new_object_that_matches_a_pattern_is_not_a_change_to_a_protected_one():
     plan = _judged(diff(desired("tags", name="VIP 2"), []).changes, Rules(Protection(("tags:*",))))
     assert plan.refusals == ()
+
+
+def test_a_new_pipeline_whose_name_matches_a_pattern_may_be_created_with_its_stages():
+    found = diff(desired("pipelines", title="Sales", stages=["A", "B", "C", "D"]), [])
+    plan = _judged(found.changes, Rules(Protection(("pipelines:sales",))))
+    assert plan.refusals == () and len(plan.changes) >= 5
