@@ -76,7 +76,7 @@ def test_an_interrupted_apply_reports_exactly_what_the_account_holds(
 def test_two_applies_at_once_leave_no_duplicate(
     sandbox_factory: Callable[..., RunningSandbox], tmp_path: Path
 ) -> None:
-    sandbox = sandbox_factory(latency_ms=40)
+    sandbox = sandbox_factory(latency_ms=150)  # the first run holds the lock for seconds
     data: dict[str, Any] = {
         "tags": [{"name": f"T{n}"} for n in range(4)],
         "pipelines": [{"title": "Sales", "stages": ["Lead", "Won", "Lost", "Later"]}],

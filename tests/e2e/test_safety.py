@@ -74,9 +74,12 @@ def test_a_prune_leaves_protected_objects_alone_and_shows_them(applied: Acr) -> 
 def test_a_manifest_that_changes_a_protected_object_is_refused(applied: Acr) -> None:
     applied.project('manifests: [manifests]\npolicy: {protect: ["lists:news*"]}\n')
     applied.write("all.yaml", dump(manifest(**{"lists.0.name": "Renamed"})))
-    for fmt in ("text", "json", "markdown"):
+    shown = {"text": "Apply will refuse this plan:", "json": '"rule": "protected"',
+             "markdown": "**Apply will refuse this plan:**"}  # fmt: skip
+    for fmt, verdict in shown.items():
         result = applied("plan", "--format", fmt)
-        assert result.code == 1 and "newsletter" in result.out  # printed in full
+        assert result.code == 1 and "Newsletter" in result.out  # printed in full
+        assert verdict in result.out
         assert 'list "newsletter" is protected by policy.protect "lists:news*"' in result.err
     assert applied("apply", "--yes").code == 1
     assert {r["name"] for r in applied.rows("lists")} == {"Newsletter", "Customers"}
