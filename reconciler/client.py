@@ -23,7 +23,7 @@ import asyncio
 import logging
 import random
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,6 +101,7 @@ class Client:
         retries: int = 5,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         on_retry: Callable[[str], None] | None = None,
+        request_hooks: Sequence[Callable[[httpx.Request], Awaitable[None]]] = (),
     ) -> None:
         self.endpoint = endpoint
         self.retries = max(0, retries)
@@ -116,6 +117,7 @@ class Client:
             transport=transport,
             timeout=timeout,
             headers={"Accept": "application/json", "User-Agent": "acr (activecampaign-reconciler)"},
+            event_hooks={"request": list(request_hooks)},  # run before anything is sent
         )
 
     def __repr__(self) -> str:

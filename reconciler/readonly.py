@@ -1,8 +1,9 @@
 """The plan path's view of the account: it can read, and nothing else, by construction.
 
-``ReadOnlyApi`` offers ``get`` and ``collect`` only. The client under it sends through a
-``GetOnlyTransport``, which refuses any request that is not a GET before it leaves the
-process, so even code that reaches past the facade (``api._client.delete``) cannot write.
+``ReadOnlyApi`` offers ``get`` and ``collect`` only. The client under it is built with
+``refuse_writes`` as a request hook, which refuses any request that is not a GET before it
+leaves the process, so even code that reaches past the facade (``api._client.delete``, or
+the httpx client inside it) cannot write.
 """
 
 from __future__ import annotations
@@ -18,22 +19,13 @@ from reconciler.kinds import RawCollection
 READ_METHODS = frozenset({"GET"})
 
 
-class GetOnlyTransport(httpx.AsyncBaseTransport):
-    """Passes GET requests to ``inner``; refuses every other method."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self._inner = inner
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.method not in READ_METHODS:
-            raise PlanError(
-                f"refusing to send {request.method} {request.url.path} while planning: "
-                "a plan only reads the account"
-            )
-        return await self._inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
+async def refuse_writes(request: httpx.Request) -> None:
+    """An httpx request hook: GET passes, every other method is refused unsent."""
+    if request.method not in READ_METHODS:
+        raise PlanError(
+            f"refusing to send {request.method} {request.url.path} while planning: "
+            "a plan only reads the account"
+        )
 
 
 class ReadOnlyApi:

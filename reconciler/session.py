@@ -19,7 +19,7 @@ from reconciler.interrupts import Stop, catch_signals
 from reconciler.journal import Journal
 from reconciler.manifest import Desired, Target
 from reconciler.plan import Plan
-from reconciler.readonly import GetOnlyTransport, ReadOnlyApi
+from reconciler.readonly import ReadOnlyApi, refuse_writes
 from reconciler.safety import Rules
 
 SANDBOX_STATE = Path(".acr/sandbox.json")
@@ -56,12 +56,14 @@ class Session:
         )
 
     def client(self, *, read_only: bool = False) -> Client:
-        transport: httpx.AsyncBaseTransport | None = None
-        if self.app is not None:
-            transport = httpx.ASGITransport(app=self.app)
-        if read_only:
-            transport = GetOnlyTransport(transport or httpx.AsyncHTTPTransport())
-        return Client(self.endpoint, transport=transport, rate=self.rate, on_retry=self.on_retry)
+        transport = httpx.ASGITransport(app=self.app) if self.app is not None else None
+        return Client(
+            self.endpoint,
+            transport=transport,
+            rate=self.rate,
+            on_retry=self.on_retry,
+            request_hooks=(refuse_writes,) if read_only else (),
+        )
 
     async def plan(
         self, desired: Desired, prune: Collection[str], rules: Rules | None = None

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from reconciler.errors import PlanError
-from reconciler.readonly import GetOnlyTransport, ReadOnlyApi
+from reconciler.readonly import ReadOnlyApi, refuse_writes
 from reconciler.sandbox import SandboxStore, create_app
 from reconciler.session import Session
 
@@ -56,18 +56,19 @@ def test_no_write_reaches_the_account_even_past_the_facade(tmp_path):
     assert account is not None and account.account.rows("tags") == []
 
 
-def test_the_transport_refuses_every_method_but_get():
+def test_the_hook_refuses_every_method_but_get():
     seen = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request.method)
         return httpx.Response(200, json={})
 
-    transport = GetOnlyTransport(httpx.MockTransport(handler))
-
     async def send(method: str) -> None:
-        async with httpx.AsyncClient(transport=transport) as client:
-            await client.request(method, "http://x/y")
+        hooks = {"request": [refuse_writes]}
+        async with httpx.AsyncClient(
+            transport=httpx.MockTransport(handler), event_hooks=hooks
+        ) as c:
+            await c.request(method, "http://x/y")
 
     asyncio.run(send("GET"))
     for method in ("POST", "PUT", "PATCH", "DELETE"):
