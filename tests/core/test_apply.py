@@ -244,3 +244,36 @@ def test_a_failure_finishes_its_wave_and_reports_what_was_not_attempted() -> Non
     assert report.failed == ['+ tag "B": POST /tags: 422 Duplicate entry']
     assert report.not_attempted == ['+ list "n"']
     assert "/lists" not in [p for _, p, _ in api.calls]
+
+
+def test_a_stop_request_starts_no_new_change_and_reports_every_change() -> None:
+    from reconciler.errors import ApplyInterruptedError
+    from reconciler.interrupts import Stop
+
+    stop = Stop()
+    found = diff(desired("tags", name="A") + desired("tags", name="B") + desired("tags", name="C"),
+                 [])  # fmt: skip
+    plan = build_plan(found.changes, depends_on=dependency_graph())
+    api = RecordingApi()
+
+    def progress(number: int, total: int, change: Change) -> None:
+        stop.request(2)  # SIGINT as the first change starts
+
+    with pytest.raises(ApplyInterruptedError) as stopped:
+        asyncio.run(apply_plan(api, plan, progress=progress, stop=stop, concurrency=1))
+    report = stopped.value.report
+    assert report.done == ['+ tag "A"'] and report.not_attempted == ['+ tag "B"', '+ tag "C"']
+    assert stopped.value.exit_code == 130 and len(api.calls) == 1
+    assert "Nothing was changed" not in str(stopped.value)
+
+
+def test_a_refused_plan_is_never_run() -> None:
+    from reconciler.errors import SafetyError
+    from reconciler.plan import Refusal
+
+    plan = build_plan(diff(desired("tags", name="A"), []).changes, depends_on=dependency_graph())
+    refused = type(plan)(changes=plan.changes, refusals=(Refusal("protected", "no"),))
+    api = RecordingApi()
+    with pytest.raises(SafetyError):
+        asyncio.run(apply_plan(api, refused))
+    assert api.calls == []
