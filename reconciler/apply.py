@@ -16,10 +16,13 @@ import asyncio
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from reconciler.errors import ApplyError, ApplyReport, ConfigError
+from reconciler.errors import ApplyError, ApplyInterruptedError, ApplyReport, ConfigError
+from reconciler.interrupts import Stop
+from reconciler.journal import CURRENT_CHANGE
 from reconciler.kinds import KINDS, Ref, dependency_graph, parent_kinds
 from reconciler.kinds.base import Api
 from reconciler.plan import Change, Plan
+from reconciler.safety import enforce
 from reconciler.schedule import Schedule, run_in_order
 
 SYMBOL = {"create": "+", "update": "~", "delete": "-"}
@@ -53,34 +56,47 @@ async def apply_plan(
     progress: Progress | None = None,
     ids: Mapping[Ref, str] | None = None,
     concurrency: int = CONCURRENCY,
+    stop: Stop | None = None,
+    journal: str | None = None,
 ) -> ApplyReport:
     """Run every change of ``plan``; raise ``ApplyError`` once a change failed and the changes
-    in flight finished."""
+    in flight finished, and ``ApplyInterruptedError`` after the changes in flight when
+    ``stop`` is requested. A plan the safety gate refused is never run."""
+    enforce(plan)
     known = IdMap(plan.ids if ids is None else ids)
     gate = asyncio.Semaphore(concurrency)
     total = len(plan.changes)
-    report = ApplyReport()
+    report = ApplyReport(journal=journal)
 
-    async def run(number: int, change: Change) -> None:
+    async def run(number: int, change: Change) -> bool:
         async with gate:
+            if stop is not None and stop.requested:
+                return False  # not started
+            CURRENT_CHANGE.set(describe(change))
             if progress:
                 progress(number, total, change)
             await _run(api, change, known)
+            return True
+
+    def stopped() -> bool:
+        return stop is not None and stop.requested
 
     schedule = Schedule.of(plan.changes, dependency_graph(), parent_kinds())
     outcomes = await run_in_order(
-        schedule, lambda i: run(i + 1, plan.changes[i]), concurrency=concurrency
+        schedule, lambda i: run(i + 1, plan.changes[i]), concurrency=concurrency, stopped=stopped
     )
     for index, change in enumerate(plan.changes):
         outcome = outcomes.get(index, False)
-        if outcome is None:
+        if outcome is True:
             report.done.append(describe(change))
         elif outcome is False:
             report.not_attempted.append(describe(change))
         else:
             report.failed.append(f"{describe(change)}: {outcome or type(outcome).__name__}")
+    cause = next((o for o in outcomes.values() if isinstance(o, BaseException)), None)
+    if stop is not None and stop.requested and (report.failed or report.not_attempted):
+        raise ApplyInterruptedError(report, stop.name, stop.exit_code) from cause
     if report.failed:
-        cause = next(o for o in outcomes.values() if o is not None)
         raise ApplyError(report) from cause
     return report
 

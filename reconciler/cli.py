@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING
 import click
 
 from reconciler import __version__
-from reconciler.errors import ConfigError, PlanError, ReconcilerError
+from reconciler.errors import ApplyError, ConfigError, PlanError, ReconcilerError
+from reconciler.lock import DEFAULT_TIMEOUT, account_lock
 
 # The rest of acr is imported by the commands that use it, so that `acr --help` and
 # `acr validate` start without loading httpx, asyncio, DeepDiff or the sandbox.
 if TYPE_CHECKING:
     from reconciler.manifest import Desired, Policy, Project, Target
     from reconciler.plan import Change, Plan
+    from reconciler.safety import Rules
     from reconciler.session import Session
 
 EXIT_CHANGES = 2
@@ -109,9 +111,11 @@ def plan(
     detailed_exitcode: bool,
     sandbox: bool,
 ) -> int:
-    """Show what apply would change. Reads the account; never writes to it."""
+    """Show what apply would change. Reads the account; never writes to it. A plan that apply
+    would refuse is printed in full, with the reasons, and the exit code is 1."""
     from reconciler.manifest import load_project
     from reconciler.render import render
+    from reconciler.safety import enforce
 
     project = load_project(opts.project)
     chosen = _target(project, target)
@@ -121,6 +125,7 @@ def plan(
     if out:
         Path(out).write_text(render(result, "json"), encoding="utf-8")
         click.echo(f"Plan written to {out}.", err=True)
+    enforce(result)
     return EXIT_CHANGES if detailed_exitcode and not result.empty else 0
 
 
@@ -134,7 +139,11 @@ def plan(
 )  # fmt: skip
 @click.option(
     "--allow-deletes", type=click.IntRange(min=0), metavar="N",
-    help="Allow up to N deletes (policy.max_deletes refuses more otherwise).",
+    help="Allow up to N deletes (policy.max_deletes, or the default limit, refuses more).",
+)  # fmt: skip
+@click.option(
+    "--lock-timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+    metavar="S", help="Seconds to wait for another apply on the same account to finish.",
 )  # fmt: skip
 @sandbox_option
 @click.pass_obj
@@ -145,32 +154,39 @@ def apply(
     yes: bool,
     saved: str | None,
     allow_deletes: int | None,
+    lock_timeout: float,
     sandbox: bool,
 ) -> None:
     """Make the account match the manifests: plan, confirm, then create, update and delete
-    in dependency order. Stops at the first error and says what was done."""
+    in dependency order. Stops at the first error, or between changes on Ctrl-C, and says
+    what was done. One apply at a time per account on this machine."""
     import asyncio
 
     from reconciler.manifest import load_project
     from reconciler.render import render
+    from reconciler.safety import enforce
 
     project = load_project(opts.project)
     chosen = _target(project, target)
     desired = _load(project, paths, chosen)
     session = _session(chosen, sandbox)
-    result = asyncio.run(session.plan(desired, _policy(project, chosen).prune))
-    click.echo(render(result, "text"), nl=False)
-    if saved:
-        _check_saved(saved, result)
-    if result.empty:
-        return
-    _check_deletes(result, _policy(project, chosen), allow_deletes)
-    _confirm(result, yes)
-    report = asyncio.run(session.apply(result, _progress))
+    policy = _policy(project, chosen)
+    what = session.endpoint.description
+    with account_lock(session.endpoint.account, what=what, timeout=lock_timeout, on_wait=_note):
+        rules = _rules(policy, allow_deletes)
+        result = asyncio.run(session.plan(desired, policy.prune, rules))
+        click.echo(render(result, "text"), nl=False)
+        if saved:
+            _check_saved(saved, result)
+        enforce(result)
+        if result.empty:
+            return
+        _confirm(result, yes)
+        report = asyncio.run(session.apply(result, _progress, on_signal=_note))
     counts = Counter(c.action for c in result.changes)
     click.echo(
         f"Apply complete: {counts['create']} created, {counts['update']} updated, "
-        f"{counts['delete']} deleted ({len(report.done)} changes)."
+        f"{counts['delete']} deleted ({len(report.done)} changes). Journal: {report.journal}"
     )
 
 
@@ -258,17 +274,33 @@ def _load(project: Project, paths: Sequence[str], target: Target | None) -> Desi
     from reconciler.manifest import load_manifests
 
     variables = {**project.vars, **(target.vars if target else {})}
-    return load_manifests(list(paths) or list(project.manifests), vars=variables)
+    desired = load_manifests(list(paths) or list(project.manifests), vars=variables)
+    if desired.skipped:
+        names = ", ".join(desired.skipped[:10]) + (" …" if len(desired.skipped) > 10 else "")
+        click.echo(
+            f"Skipped {len(desired.skipped)} file(s) that are not manifests (*.yaml, *.yml): "
+            f"{names}",
+            err=True,
+        )
+    return desired
 
 
 def _policy(project: Project, target: Target | None) -> Policy:
     return target.policy if target and target.policy else project.policy
 
 
+def _rules(policy: Policy, allow_deletes: int | None = None) -> Rules:
+    from reconciler.protect import Protection
+    from reconciler.safety import Rules
+
+    return Rules(Protection(policy.protect), policy.max_deletes, allow_deletes)
+
+
 def _make_plan(project: Project, target: Target | None, desired: Desired, sandbox: bool) -> Plan:
     import asyncio
 
-    return asyncio.run(_session(target, sandbox).plan(desired, _policy(project, target).prune))
+    policy = _policy(project, target)
+    return asyncio.run(_session(target, sandbox).plan(desired, policy.prune, _rules(policy)))
 
 
 def _check_saved(path: str, fresh: Plan) -> None:
@@ -289,17 +321,6 @@ def _check_saved(path: str, fresh: Plan) -> None:
         )
 
 
-def _check_deletes(result: Plan, policy: Policy, allowed: int | None) -> None:
-    limit = allowed if allowed is not None else policy.max_deletes
-    deletes = result.summary["delete"]
-    if limit is not None and deletes > limit:
-        source = "--allow-deletes" if allowed is not None else "policy.max_deletes"
-        raise ConfigError(
-            f"the plan deletes {deletes} objects, more than {source} allows ({limit}); "
-            f"nothing was changed. Review the deletes, then run apply --allow-deletes {deletes}."
-        )
-
-
 def _session(target: Target | None, sandbox: bool) -> Session:
     from reconciler.session import Session
 
@@ -308,6 +329,10 @@ def _session(target: Target | None, sandbox: bool) -> Session:
 
 def _retrying(message: str) -> None:
     click.echo(f"  … {message}", err=True)
+
+
+def _note(message: str) -> None:
+    click.echo(message, err=True)
 
 
 def _progress(number: int, total: int, change: Change) -> None:
@@ -336,12 +361,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         code = cli.main(args=args, prog_name="acr", standalone_mode=False)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        # Outside apply's own handling (which catches the signal while it writes), an
+        # interrupt only ever stops a read, a prompt or a wait for the lock.
         click.echo("Aborted; nothing was changed.", err=True)
-        code = 1
+        code = 130
     except click.ClickException as exc:
         exc.show()
         code = 1
+    except ApplyError as exc:
+        if "--debug" in args:
+            raise
+        click.echo(f"Error: {exc}", err=True)
+        code = exc.exit_code
     except ReconcilerError as exc:
         if "--debug" in args:
             raise

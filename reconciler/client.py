@@ -26,7 +26,7 @@ import asyncio
 import logging
 import random
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,6 +102,7 @@ class Client:
         retries: int = 5,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         on_retry: Callable[[str], None] | None = None,
+        request_hooks: Sequence[Callable[[httpx.Request], Awaitable[None]]] = (),
     ) -> None:
         self.endpoint = endpoint
         self.retries = max(0, retries)
@@ -110,10 +111,14 @@ class Client:
         self._on_retry = on_retry
         self._limiter = limiter_for(endpoint.account, rate)
         self._random = random.Random()
+        # Called with (method, url, body, status or None) after each write is sent: the
+        # apply journal. Reads are not reported.
+        self.on_write: Callable[[str, str, Any, int | None], None] | None = None
         self._http = httpx.AsyncClient(
             transport=transport,
             timeout=timeout,
             headers={"Accept": "application/json", "User-Agent": "acr (activecampaign-reconciler)"},
+            event_hooks={"request": list(request_hooks)},  # run before anything is sent
         )
 
     def __repr__(self) -> str:
@@ -230,14 +235,24 @@ class Client:
             if event.endswith(".send_request_headers.complete"):
                 self._limiter.sent(slot)
 
-        return await self._http.request(
-            method,
-            url,
-            params=dict(params) if params else None,
-            json=body,
-            headers=headers,
-            extensions={"trace": trace},
-        )
+        try:
+            response = await self._http.request(
+                method,
+                url,
+                params=dict(params) if params else None,
+                json=body,
+                headers=headers,
+                extensions={"trace": trace},
+            )
+        except httpx.TransportError:
+            self._written(method, url, body, None)
+            raise
+        self._written(method, url, body, response.status_code)
+        return response
+
+    def _written(self, method: str, url: str, body: Any, status: int | None) -> None:
+        if self.on_write is not None and method != "GET":
+            self.on_write(method, url, body, status)
 
     async def _call(
         self,

@@ -15,8 +15,11 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
+from reconciler.identity import Ambiguity, split_ambiguous
 from reconciler.kinds import KINDS, Kind, Obj, Ref, children
 from reconciler.plan import AttrDiff, Change
+
+PRUNED = "pruned: not in the manifests"
 
 
 @dataclass
@@ -27,6 +30,9 @@ class DiffResult:
     unmanaged: int = 0
     ids: dict[Ref, str] = field(default_factory=dict)
     renamed: dict[Ref, str] = field(default_factory=dict)  # (kind, live key) -> desired key
+    # Managed identities that several live objects share (R3): those live objects are left
+    # out of matching and pruning, and the safety gate refuses the plan.
+    ambiguous: list[Ambiguity] = field(default_factory=list)
 
 
 def diff(desired: Iterable[Obj], live: Iterable[Obj], *, prune: Collection[str] = ()) -> DiffResult:
@@ -38,12 +44,16 @@ def diff(desired: Iterable[Obj], live: Iterable[Obj], *, prune: Collection[str] 
     for kind in KINDS.values():
         if kind.child_of is not None:
             continue
-        pairs, new, extra = match(want.get(kind.name, []), have.get(kind.name, []))
+        wanted, live_objs, ambiguous = split_ambiguous(
+            want.get(kind.name, []), have.get(kind.name, [])
+        )
+        result.ambiguous += ambiguous
+        pairs, new, extra = match(wanted, live_objs)
         _compare(kind, pairs, new, result)
         for obj in extra:
             _register(result, obj.kind, obj.key, obj.id)
             if kind.section in prune:
-                result.changes.append(_delete(obj, "pruned: not in the manifests"))
+                result.changes.append(_delete(obj, PRUNED))
             else:
                 result.unmanaged += 1
         for child in children(kind.name):
@@ -167,6 +177,8 @@ def _diff_siblings(
     *,
     parent_new: bool = False,
 ) -> None:
+    desired, live, ambiguous = split_ambiguous(desired, live)
+    result.ambiguous += ambiguous
     pairs, new, extra = match(desired, live)
     _compare(kind, pairs, new, result, parent_new=parent_new)
     absorbed = {title: want for want in desired for title in want.extra.get("absorbs", ())}

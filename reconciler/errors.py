@@ -6,6 +6,7 @@
     ├── ManifestError               manifests or acr.yaml are invalid: a list of located Problems
     ├── ConfigError                 credentials, endpoints, targets, command-line combinations
     ├── PlanError                   the plan cannot be made safely (deals would be lost, cycles)
+    │   └── SafetyError             the safety gate refuses the plan: every reason, listed
     ├── ApiError                    the API answered with an error status
     │   ├── AuthError               401/403: the key, token or connection is wrong
     │   ├── NotFoundError           404 or "No Result found ..."
@@ -84,6 +85,15 @@ class PlanError(ReconcilerError):
     """The plan cannot be made safely; nothing was sent."""
 
 
+class SafetyError(PlanError):
+    """The safety gate refuses to apply the plan (``safety.enforce``); nothing was sent.
+    ``refusals`` are the plan's ``Refusal`` objects, each with its rule and message."""
+
+    def __init__(self, message: str, refusals: tuple[Any, ...] = ()) -> None:
+        super().__init__(message)
+        self.refusals = refusals
+
+
 class TransportError(ReconcilerError):
     """The API did not answer (timeout, refused connection) after the retries."""
 
@@ -131,23 +141,52 @@ class ApplyReport:
     done: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # "+ tag \"VIP\": <the API's message>"
     not_attempted: list[str] = field(default_factory=list)
+    journal: str | None = None  # the journal file of the writes sent, when any was
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything may have changed on the account (a failed write may have)."""
+        return bool(self.done or self.failed)
 
 
 class ApplyError(ReconcilerError):
     """Apply stopped at a failed change; ``report`` says what happened to every change."""
 
-    def __init__(self, report: ApplyReport) -> None:
+    exit_code = 1
+
+    def __init__(self, report: ApplyReport, head: str | None = None) -> None:
         self.report = report
-        lines = [f"apply stopped: {len(report.failed)} change(s) failed:"]
+        lines = [head or f"apply stopped: {len(report.failed)} change(s) failed:"]
         lines += [f"    {item}" for item in report.failed]
         lines.append(f"  done ({len(report.done)}):")
         lines += [f"    {item}" for item in report.done] or ["    nothing"]
         lines.append(f"  not attempted ({len(report.not_attempted)}):")
         lines += [f"    {item}" for item in report.not_attempted] or ["    nothing"]
-        lines.append(
-            "Fix the cause and run apply again: it picks up from the account as it is now."
-        )
+        if report.journal:
+            lines.append(f"  journal of the writes sent: {report.journal}")
+        lines.append(self.advice)
         super().__init__("\n".join(lines))
+
+    @property
+    def advice(self) -> str:
+        return "Fix the cause and run apply again: it picks up from the account as it is now."
+
+
+class ApplyInterruptedError(ApplyError):
+    """Apply stopped on SIGINT or SIGTERM: no new change started, those in flight finished.
+    The exit code is 128 + the signal (130, 143)."""
+
+    def __init__(self, report: ApplyReport, signal_name: str, exit_code: int) -> None:
+        self.exit_code = exit_code
+        changed = "" if report.changed else " Nothing was changed."
+        head = f"apply interrupted by {signal_name}: no new change was started.{changed}"
+        if report.failed:
+            head += f" {len(report.failed)} change(s) in flight failed:"
+        super().__init__(report, head)
+
+    @property
+    def advice(self) -> str:
+        return "Run plan to see what is left, and apply again to finish."
 
 
 class VerifyError(ReconcilerError):

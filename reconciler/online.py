@@ -8,11 +8,11 @@ from collections.abc import Sequence
 
 from reconciler.errors import AuthError, PlanError
 from reconciler.kinds import KINDS, Obj
-from reconciler.kinds.base import Api
+from reconciler.kinds.base import Reads
 from reconciler.state import gather
 
 
-async def check_online(api: Api, objects: Sequence[Obj]) -> None:
+async def check_online(api: Reads, objects: Sequence[Obj]) -> None:
     """Each kind with desired objects checks them against the account (one call per kind that
     needs one, per run); every problem found is reported together."""
     kinds = [kind for kind in KINDS.values() if any(o.kind == kind.name for o in objects)]

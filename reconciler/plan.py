@@ -1,4 +1,5 @@
-"""Changes and the plan: ordering, safety checks, secrets and the fingerprint (pure).
+"""Changes and the plan: ordering, the safety verdict it carries, secrets and the
+fingerprint (pure).
 
 A ``Plan`` is the list of changes in the exact order apply runs them, decided here once:
 creates and updates parents first (the kinds' ``depends_on`` graph: lists and tags, then
@@ -58,7 +59,10 @@ class Change:
     reason: str | None = None  # why a delete: "pruned", "not listed in pipeline ..."
     note: str | None = None  # what else happens: 'reuses default stage "To Contact"'
     move_to: Ref | None = None  # a stage delete: the stage its deals move to first
-    dependents: int = 0  # records that hang off the object: deals, tagged contacts
+    # What the change touches, read from the account: {"contacts": 3}, {"deals": 2}; a
+    # count of None is unknown (the account could not say), which the safety gate refuses.
+    impact: Mapping[str, int | None] = field(default_factory=dict)
+    hint: str | None = None  # advice for the reviewer: the renamed_from line to add
     desired: Obj | None = field(default=None, compare=False)
     live: Obj | None = field(default=None, compare=False)
 
@@ -82,8 +86,54 @@ class Change:
                 out[name] = getattr(self, name)
         if self.move_to:
             out["move_to"] = {"kind": self.move_to[0], "key": self.move_to[1]}
-        if self.dependents:
-            out["dependents"] = self.dependents
+        if self.impact:
+            out["impact"] = dict(sorted(self.impact.items()))
+        if self.hint:
+            out["hint"] = self.hint
+        return out
+
+    @property
+    def losses(self) -> int | None:
+        """The records this change takes with it: the sum of its impact, None if unknown."""
+        counts = list(self.impact.values())
+        return None if None in counts else sum(c or 0 for c in counts)
+
+
+@dataclass(frozen=True)
+class Held:
+    """A live object that ``policy.protect`` keeps: a prune would have deleted it."""
+
+    kind: str
+    key: str
+    label: str
+    id: str | None
+    pattern: str  # the policy.protect pattern that holds it
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return {"kind": self.kind, "key": self.key, "id": self.id, "pattern": self.pattern}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One reason apply will refuse the plan, decided by ``safety.assess``.
+
+    ``rule`` names the check ("deals-lost", "count-unknown", "delete-limit", "protected",
+    "ambiguous"); ``needs`` is what would lift it from the command line, when something
+    can ("--allow-deletes 12"); ``objects`` name what it is about ("tag \"VIP\"")."""
+
+    rule: str
+    message: str
+    objects: tuple[str, ...] = ()
+    needs: str | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"rule": self.rule, "message": self.message}
+        if self.objects:
+            out["objects"] = list(self.objects)
+        if self.needs:
+            out["needs"] = self.needs
         return out
 
 
@@ -99,6 +149,16 @@ class Plan:
     secrets: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     # Digests of what the plan was made from: {"manifests": "sha256:...", "account": "sha256:..."}
     inputs: Mapping[str, str] = field(default_factory=dict)
+    # The safety gate's verdict (``safety.judge``): empty when apply may go ahead. Not in the
+    # fingerprint: it depends on the command line (``--allow-deletes``), not on the changes.
+    refusals: tuple[Refusal, ...] = field(default=(), compare=False)
+    protected: tuple[Held, ...] = ()  # objects policy.protect kept from a prune
+    notices: tuple[str, ...] = ()  # what a reviewer should know: a section not pruned...
+    account_size: int = 0  # live objects read: the base of the default delete limit
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.refusals)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -120,6 +180,12 @@ class Plan:
             "changes": self._masked,
             "inputs": dict(self.inputs),
         }
+        extra = {
+            "protected": [held.data for held in self.protected],
+            "notices": [mask(n, self.secrets) for n in self.notices],
+            "refusals": [mask(r.data, self.secrets) for r in self.refusals],
+        }
+        body.update({name: value for name, value in extra.items() if value})
         return {**body, "fingerprint": self.fingerprint}
 
     @cached_property
@@ -142,13 +208,13 @@ def build_plan(
     unmanaged: int = 0,
     **context: Any,
 ) -> Plan:
-    """Order the changes (parents first, deletes last and reversed) and check them."""
+    """Order the changes (parents first, deletes last and reversed). ``safety.judge``
+    decides afterwards whether apply may run them."""
     rank = kind_rank(depends_on)
     unknown = {c.kind for c in changes} - set(rank)
     if unknown:
         raise PlanError(f"no ordering is known for kind(s): {', '.join(sorted(unknown))}")
     ordered = sorted(changes, key=lambda c: _order_key(c, rank))
-    check_safety(ordered)
     return Plan(changes=tuple(ordered), unmanaged=unmanaged, **context)
 
 
@@ -178,30 +244,6 @@ def kind_rank(depends_on: Mapping[str, Sequence[str]]) -> dict[str, int]:
     for kind in depends_on:
         visit(kind, ())
     return {kind: position for position, kind in enumerate(order)}
-
-
-def check_safety(changes: Sequence[Change]) -> None:
-    """Refuse a plan that would lose records without a place to move them."""
-    losses = [
-        c
-        for c in changes
-        if c.action == "delete" and c.dependents and c.move_to is None and c.kind in _GUARDED
-    ]
-    if losses:
-        lines = [
-            f'  {c.kind} "{c.label}": {c.dependents} deals would be deleted; {_GUARDED[c.kind]}'
-            for c in losses
-        ]
-        raise PlanError(
-            "refusing to plan deletes that would delete records with them:\n" + "\n".join(lines)
-        )
-
-
-# Kinds whose deletes take deals with them, and what to do instead.
-_GUARDED = {
-    "stage": "list it again, or name it in another stage's `absorbs` so its deals move there first",
-    "pipeline": "move or delete its deals first, or take pipelines out of policy.prune",
-}
 
 
 def masked_data(change: Change, secrets: Mapping[str, str]) -> dict[str, Any]:

@@ -130,28 +130,30 @@ class Schedule:
 
 async def run_in_order(
     schedule: Schedule,
-    run: Callable[[int], Awaitable[None]],
+    run: Callable[[int], Awaitable[bool]],
     *,
     concurrency: int,
-) -> dict[int, BaseException | None]:
-    """Run every change (``run(index)``) as soon as the ones it needs are done, up to
-    ``concurrency`` at once, earliest in the plan first. After a failure nothing new starts;
-    the changes in flight finish. Returns the outcome of each change that was started."""
+    stopped: Callable[[], bool] = lambda: False,
+) -> dict[int, BaseException | bool]:
+    """Run every change (``run(index)``, which returns False when it did not start) as soon
+    as the ones it needs are done, up to ``concurrency`` at once, earliest in the plan first.
+    After a failure, or once ``stopped()``, nothing new starts; the changes in flight finish.
+    Returns the outcome of each change that was handed to ``run``."""
     pending = list(range(len(schedule.needs)))
-    running: dict[asyncio.Task[None], int] = {}
-    outcomes: dict[int, BaseException | None] = {}
+    running: dict[asyncio.Task[bool], int] = {}
+    outcomes: dict[int, BaseException | bool] = {}
     try:
         while pending or running:
-            if not any(outcome is not None for outcome in outcomes.values()):
+            if not stopped() and all(o is True for o in outcomes.values()):
                 started = _start(schedule, pending, concurrency - len(running))
                 running.update({asyncio.ensure_future(run(i)): i for i in started})
             if not running:
-                break  # a failure stopped the rest (otherwise the first pending one is ready)
+                break  # a failure or a stop ended it (otherwise the first pending one is ready)
             finished, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
             for task in finished:
                 index = running.pop(task)
-                outcomes[index] = task.exception()
-                if outcomes[index] is None:
+                outcomes[index] = task.exception() or task.result()
+                if outcomes[index] is True:
                     schedule.done.add(index)
     finally:  # interrupted: leave nothing running
         for task in running:

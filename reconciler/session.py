@@ -15,8 +15,12 @@ from reconciler.apply import Progress, apply_plan
 from reconciler.client import Client, Endpoint, endpoint_from_env
 from reconciler.engine import make_plan
 from reconciler.errors import ApplyReport, ConfigError, VerifyError
+from reconciler.interrupts import Stop, catch_signals
+from reconciler.journal import Journal
 from reconciler.manifest import Desired, Target
 from reconciler.plan import Plan
+from reconciler.readonly import ReadOnlyApi, refuse_writes
+from reconciler.safety import Rules
 from reconciler.verify import verify
 
 SANDBOX_STATE = Path(".acr/sandbox.json")
@@ -52,22 +56,52 @@ class Session:
             endpoint_from_env(env, connection=connection, url=url), name, rate, None, on_retry
         )
 
-    def client(self) -> Client:
+    def client(self, *, read_only: bool = False) -> Client:
         transport = httpx.ASGITransport(app=self.app) if self.app is not None else None
-        return Client(self.endpoint, transport=transport, rate=self.rate, on_retry=self.on_retry)
+        return Client(
+            self.endpoint,
+            transport=transport,
+            rate=self.rate,
+            on_retry=self.on_retry,
+            request_hooks=(refuse_writes,) if read_only else (),
+        )
 
-    async def plan(self, desired: Desired, prune: Collection[str]) -> Plan:
-        async with self.client() as client:
+    async def plan(
+        self, desired: Desired, prune: Collection[str], rules: Rules | None = None
+    ) -> Plan:
+        """A plan made through a client that can only read (``readonly.py``)."""
+        async with self.client(read_only=True) as client:
             return await make_plan(
-                client, desired, prune=prune, target=self.target, endpoint=self.endpoint.description
+                ReadOnlyApi(client),
+                desired,
+                prune=prune,
+                target=self.target,
+                endpoint=self.endpoint.description,
+                rules=rules,
             )
 
-    async def apply(self, plan: Plan, progress: Progress | None = None) -> ApplyReport:
-        """Apply ``plan``, then read back what it wrote (``verify``): ``VerifyError`` when
-        something did not take."""
-        async with self.client() as client:
-            report = await apply_plan(client, plan, progress=progress)
-            problems = await verify(client, plan)
+    async def apply(
+        self,
+        plan: Plan,
+        progress: Progress | None = None,
+        *,
+        on_signal: Callable[[str], None] | None = None,
+    ) -> ApplyReport:
+        """Run ``plan``, journaling every write; SIGINT/SIGTERM stop it between changes. Then
+        read back what it wrote (``verify``): ``VerifyError`` when something did not take."""
+        journal = Journal.start(self.target, plan.secrets, base_url=self.endpoint.base_url)
+        stop = Stop()
+        journal.open()
+        try:
+            async with self.client() as client:
+                client.on_write = journal.record
+                with catch_signals(stop, on_signal):
+                    report = await apply_plan(
+                        client, plan, progress=progress, stop=stop, journal=str(journal.path)
+                    )
+                problems = await verify(client, plan)
+        finally:
+            journal.close()
         if problems:
             raise VerifyError(problems, report)
         return report

@@ -71,6 +71,12 @@ class Api(Protocol):
     async def delete(self, path: str) -> Any: ...
 
 
+class Reads(Protocol):
+    """The part of the client that counting what a change touches uses: reads only."""
+
+    async def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any: ...
+
+
 # After a create fails ambiguously (timeout, 5xx), the client calls this to look for the
 # object on the account before it considers sending the create again.
 Finder = Callable[[], Awaitable[Any]]
@@ -113,6 +119,9 @@ class Kind(ABC):
     depends_on: ClassVar[tuple[str, ...]] = ()  # kinds whose objects must exist first
     child_of: ClassVar[str | None] = None  # a kind whose desired objects come from a parent
     dependents: ClassVar[str | None] = None  # what a delete loses: "deals", "contacts"
+    # When set, a delete that would take records with it is refused (safety.assess), and
+    # this says what to do instead; a delete whose count is unknown is refused too.
+    loss_advice: ClassVar[str | None] = None
     # Attributes that name objects of another kind by key: {"lists": "list"}.
     ref_attrs: ClassVar[Mapping[str, str]] = {}
 
@@ -141,14 +150,19 @@ class Kind(ABC):
         (``AttrDiff``s); raise ``PlanError`` when the manifest did not ask for it."""
         raise NotImplementedError
 
-    async def check_online(self, api: Api, objs: Sequence[Obj]) -> list[str]:
+    async def check_online(self, api: Reads, objs: Sequence[Obj]) -> list[str]:
         """Problems with the desired ``objs`` that only the account can tell (one webhook
         event list per run); each names the object and its source."""
         return []
 
-    async def count_dependents(self, api: Api, obj: Obj) -> int:
-        """How many records (deals, tagged contacts) a delete of ``obj`` would take with it."""
+    async def count_dependents(self, api: Reads, obj: Obj) -> int | None:
+        """How many records (deals, tagged contacts) a delete of ``obj`` would take with it,
+        with the cheapest read; None when the account cannot say for sure."""
         return 0
+
+    async def count_narrowing(self, api: Reads, change: Change) -> dict[str, int | None]:
+        """What an update that takes something away (a field's options) touches."""
+        return {}
 
     @abstractmethod
     async def create(self, api: Api, change: Change, ids: Ids) -> str:

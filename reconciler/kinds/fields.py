@@ -20,7 +20,19 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
-from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Spec, as_int, as_str, casefold, managed
+from reconciler.kinds.base import (
+    Api,
+    Ids,
+    Kind,
+    Obj,
+    Raw,
+    Reads,
+    Spec,
+    as_int,
+    as_str,
+    casefold,
+    managed,
+)
 from reconciler.kinds.field_types import replacement
 from reconciler.perstag import field_perstag, normalise_perstag, perstag_from_title
 
@@ -102,6 +114,7 @@ class FieldKind(Kind):
     depends_on = ("list",)
     ref_attrs = {"lists": "list"}
     fixed = ("type",)
+    dependents = "contacts"
 
     def desired(self, spec: FieldSpec, source: str) -> list[Obj]:
         perstag = field_perstag(spec.title, spec.perstag)
@@ -189,7 +202,25 @@ class FieldKind(Kind):
         )
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
-        return "the values contacts hold in it are deleted"
+        who = f"the values {count} contacts hold" if count else "the values contacts hold"
+        return f"{who} in it are deleted"
+
+    async def count_dependents(self, api: Reads, obj: Obj) -> int | None:
+        return await count_values(api, obj.id)
+
+    async def count_narrowing(self, api: Reads, change: Change) -> dict[str, int | None]:
+        """Options taken away: the API cannot count the contacts holding one value, so the
+        count is of the contacts holding any value of the field, an upper bound [INF]."""
+        if (
+            change.live is None
+            or change.desired is None
+            or "options" not in {d.path for d in change.diff}
+        ):
+            return {}
+        kept = {o["value"] for o in change.desired.attrs.get("options") or []}
+        if all(o["value"] in kept for o in change.live.attrs.get("options") or []):
+            return {}
+        return {"contacts": await count_values(api, change.id)}
 
     def replace(self, want: Obj, have: Obj, fixed: Sequence[AttrDiff]) -> list[Change]:
         return replacement(want, have, fixed)
@@ -223,6 +254,15 @@ class FieldKind(Kind):
 
     async def delete(self, api: Api, change: Change, ids: Ids) -> None:
         await api.delete(f"/fields/{change.id}")
+
+
+async def count_values(api: Reads, field_id: str | None) -> int | None:
+    """Contacts holding a value of the field: one row of ``/fieldValues`` and its meta.total.
+    ``filters[fieldid]`` on ``/fieldValues`` is in ActiveCampaign's reference [INF: not in
+    activecampaign-api.md]."""
+    body = await api.get("/fieldValues", {"filters[fieldid]": field_id, "limit": 1})
+    total = (body.get("meta") or {}).get("total")
+    return None if total is None else as_int(total)
 
 
 _FIELD_KEYS = {

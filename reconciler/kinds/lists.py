@@ -14,7 +14,19 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Spec, as_bool, as_str, managed
+from reconciler.kinds.base import (
+    Api,
+    Ids,
+    Kind,
+    Obj,
+    Raw,
+    Reads,
+    Spec,
+    as_bool,
+    as_int,
+    as_str,
+    managed,
+)
 from reconciler.kinds.usergroups import admin_group
 
 if TYPE_CHECKING:
@@ -58,6 +70,7 @@ class ListKind(Kind):
     section = "lists"
     collection = "lists"
     spec = ListSpec
+    dependents = "contacts"
 
     def desired(self, spec: ListSpec, source: str) -> list[Obj]:
         attrs = {name: getattr(spec, name) for name in _ATTRS}
@@ -81,7 +94,15 @@ class ListKind(Kind):
         return Obj(self.name, attrs["stringid"], attrs["stringid"], attrs, id=str(row["id"]))
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
-        return "its contacts are unsubscribed from it and its history is lost"
+        who = f"its {count} contacts are" if count else "its contacts are"
+        return f"{who} unsubscribed from it and its history is lost"
+
+    async def count_dependents(self, api: Reads, obj: Obj) -> int | None:
+        # The contacts on a list, from one row's meta.total: GET /contacts takes ``listid``
+        # in ActiveCampaign's contacts reference [INF: not in activecampaign-api.md].
+        body = await api.get("/contacts", {"listid": obj.id, "limit": 1})
+        total = (body.get("meta") or {}).get("total")
+        return None if total is None else as_int(total)
 
     def _payload(self, attrs: Any) -> dict[str, Any]:
         body = {name: attrs[name] for name in _ATTRS if name in attrs}

@@ -20,6 +20,7 @@ from reconciler.kinds.base import (
     Kind,
     Obj,
     Raw,
+    Reads,
     Spec,
     as_bool,
     as_int,
@@ -74,6 +75,7 @@ class PipelineKind(Kind):
     access_paths = DEALS_PATHS
     spec = PipelineSpec
     dependents = "deals"
+    loss_advice = "move or delete its deals first, or take pipelines out of policy.prune"
 
     def desired(self, spec: PipelineSpec, source: str) -> list[Obj]:
         values = {
@@ -105,7 +107,17 @@ class PipelineKind(Kind):
                 "allusers": as_bool(row.get("allusers")),
                 "autoassign": _AUTOASSIGN_NAMES.get(as_int(row.get("autoassign")), "off"),
             }
-            out.append(Obj(self.name, casefold(title), title, attrs, id=str(row["id"])))
+            stages = tuple(str(s) for s in row.get("stages") or [])
+            out.append(
+                Obj(
+                    self.name,
+                    casefold(title),
+                    title,
+                    attrs,
+                    id=str(row["id"]),
+                    extra={"stage_ids": stages},
+                )
+            )
         return out
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
@@ -119,8 +131,19 @@ class PipelineKind(Kind):
             "and any left over are deleted while the pipeline is empty (DELETE /dealStages/{id})"
         )
 
-    async def count_dependents(self, api: Api, obj: Obj) -> int:
-        return await count_deals(api, "group", obj.id)
+    async def count_dependents(self, api: Reads, obj: Obj) -> int | None:
+        """The pipeline's deals, checked against the sum over its stages: when the two
+        disagree, some deals are not visible to this user, and the count is unknown (R14)."""
+        total = await count_deals(api, "group", obj.id)
+        in_stages = 0
+        for stage_id in obj.extra.get("stage_ids", ()):
+            count = await count_deals(api, "stage", stage_id)
+            if total is None or count is None:
+                return None
+            in_stages += count
+        if total is None or (obj.extra.get("stage_ids") and in_stages != total):
+            return None
+        return total
 
     def _payload(self, attrs: Any) -> dict[str, Any]:
         body = {k: attrs[k] for k in ("title", "currency") if attrs.get(k) is not None}

@@ -19,7 +19,20 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 
 from reconciler.errors import PlanError
-from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Spec, as_int, as_str, casefold, managed
+from reconciler.kinds.base import (
+    Api,
+    Ids,
+    Kind,
+    Obj,
+    Raw,
+    Reads,
+    Spec,
+    as_bool,
+    as_int,
+    as_str,
+    casefold,
+    managed,
+)
 
 if TYPE_CHECKING:
     from reconciler.plan import Change
@@ -96,6 +109,9 @@ class StageKind(Kind):
     depends_on = ("pipeline",)
     child_of = "pipeline"
     dependents = "deals"
+    loss_advice = (
+        "list it again, or name it in another stage's `absorbs` so its deals move there first"
+    )
 
     def desired(self, spec: StageSpec, source: str) -> list[Obj]:
         return []  # stages come with their pipeline: see desired_stages
@@ -140,7 +156,7 @@ class StageKind(Kind):
     def describe_delete(self, obj: Obj, count: int) -> str | None:
         return f"{count} deals would be deleted with it" if count else None
 
-    async def count_dependents(self, api: Api, obj: Obj) -> int:
+    async def count_dependents(self, api: Reads, obj: Obj) -> int | None:
         return await count_deals(api, "stage", obj.id)
 
     def _payload(self, attrs: Any) -> dict[str, Any]:
@@ -195,18 +211,42 @@ def resolve_id(change: Change, ids: Ids) -> str:
     return change.id or ids[change.ref]
 
 
-async def count_deals(api: Api, by: str, object_id: str | None) -> int:
+async def count_deals(api: Reads, by: str, object_id: str | None) -> int | None:
     """Deals in a stage or a pipeline: one GET of one row, reading ``meta.total``.
-    ``filters[stage]`` and ``filters[group]`` on ``/deals`` are in the deals reference [INF]."""
+    ``filters[stage]`` and ``filters[group]`` on ``/deals`` are in the deals reference [INF].
+
+    The count is unknown (None) when there is no total, or when the row read is a permission
+    stub (``group``/``stage`` null, ``isDisabled`` true: the user may not see every deal,
+    R14 [INF]) or lies outside the stage or pipeline asked for (the filter did not apply)."""
     if object_id is None:
         return 0
     body = await api.get("/deals", {f"filters[{by}]": object_id, "limit": 1})
-    return as_int((body.get("meta") or {}).get("total"))
+    total = (body.get("meta") or {}).get("total")
+    rows = body.get("deals") or []
+    if total is None or any(is_stub(r) or as_str(r.get(by)) != object_id for r in rows):
+        return None
+    return as_int(total)
 
 
-async def refuse_if_deals(api: Api, by: str, object_id: str, what: str) -> None:
+def is_stub(deal: Any) -> bool:
+    """A deal the user may not see: its pipeline and stage are hidden (R14 [INF])."""
+    return (
+        not isinstance(deal, dict)
+        or as_bool(deal.get("isDisabled"))
+        or not as_str(deal.get("group"))
+        or not as_str(deal.get("stage"))
+    )
+
+
+async def refuse_if_deals(api: Reads, by: str, object_id: str, what: str) -> None:
     """Deals may have arrived since the plan was made: never delete them silently."""
     count = await count_deals(api, by, object_id)
+    if count is None:
+        raise PlanError(
+            f"{what}: the account cannot say how many deals it holds (some deals are hidden "
+            "from this user, or the count does not add up), so it was not deleted. Check its "
+            "deals in ActiveCampaign with a user that sees every pipeline."
+        )
     if count:
         raise PlanError(
             f"{what} has {count} deal(s) now, so deleting it would delete them; "

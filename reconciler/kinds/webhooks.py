@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator
 
-from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Spec, as_str, managed
+from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Reads, Spec, as_str, managed
 
 if TYPE_CHECKING:
     from reconciler.plan import Change
@@ -109,7 +109,7 @@ class WebhookKind(Kind):
             out.append(Obj(self.name, name, name, attrs, id=str(row["id"])))
         return out
 
-    async def check_online(self, api: Api, objs: Sequence[Obj]) -> list[str]:
+    async def check_online(self, api: Reads, objs: Sequence[Obj]) -> list[str]:
         body = await api.get("/webhook/events", {"limit": 100})
         offered = body.get("webhookEvents") if isinstance(body, dict) else None
         if not isinstance(offered, list):

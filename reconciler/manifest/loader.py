@@ -17,7 +17,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from reconciler.errors import Location, ManifestError, Problem
 from reconciler.kinds import KINDS, Kind, Obj, children, sections
 from reconciler.manifest.checks import Placed, cross_check
-from reconciler.manifest.files import display_path, find_files
+from reconciler.manifest.files import display_path, scan
 from reconciler.manifest.validate import input_keys, validate
 from reconciler.manifest.vars import Resolver
 from reconciler.manifest.yaml import (
@@ -38,6 +38,10 @@ class Desired:
     secrets: Mapping[str, str]  # NAME -> value of each ${env.NAME} used: mask these, never print
     files: tuple[str, ...]  # the manifest files read (display paths)
     digest: str  # "sha256:..." over the files' bytes, sorted by path; no secret goes into it
+    # The sections some manifest holds, empty ones (``tags: []``) included: only these are
+    # pruned, so a missing section never reads as "delete every object of it".
+    sections: frozenset[str] = frozenset()
+    skipped: tuple[str, ...] = ()  # files in the manifest directories that were not read
 
 
 def load_manifests(
@@ -51,7 +55,7 @@ def load_manifests(
     ``vars`` are the target's variables for ``${vars.NAME}``; ``env`` (``os.environ`` by
     default) provides ``${env.NAME}``. Raises ``ManifestError`` with every problem found;
     nothing is returned half-loaded."""
-    files, problems = find_files(paths)
+    files, problems, skipped = scan(paths)
     load = _Load(Resolver(dict(vars or {}), os.environ if env is None else env))
     for path in files:
         load.read(path)
@@ -65,6 +69,8 @@ def load_manifests(
         secrets=types.MappingProxyType(dict(secrets)),
         files=tuple(load.raw),
         digest=digest(load.raw),
+        sections=frozenset(load.sections),
+        skipped=tuple(skipped),
     )
 
 
@@ -93,6 +99,7 @@ class _Load:
     # Kinds with an entry that could not be read: their keys are not all known, so a
     # reference to one of them is not reported as dangling.
     unknown_kinds: set[str] = field(default_factory=set)
+    sections: set[str] = field(default_factory=set)
 
     def read(self, path: Path) -> None:
         file = display_path(path)
@@ -136,6 +143,7 @@ class _Load:
                 self._section(kind, doc, key, file)
 
     def _section(self, kind: Kind, doc: CommentedMap, key: str, file: str) -> None:
+        self.sections.add(key)
         entries = doc[key]
         if entries is None:
             return  # "tags:" with nothing under it: an empty section

@@ -64,8 +64,37 @@ def quote(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def verdict(plan: Plan) -> list[tuple[str, list[str]]]:
+    """The sections under the changes, as (heading, lines), masked: the objects
+    policy.protect kept, the notices, and what apply will refuse and why."""
+    out: list[tuple[str, list[str]]] = []
+    if plan.protected:
+        lines = [f"= {h.kind} {quote(h.label)}  kept by {quote(h.pattern)}" for h in plan.protected]
+        out.append(("Protected by policy.protect, left alone:", lines))
+    if plan.notices:
+        out.append(("Notes:", list(plan.notices)))
+    if plan.refusals:
+        out.append(("Apply will refuse this plan:", [r.message for r in plan.refusals]))
+    return [(head, [_masked(line, plan.secrets) for line in lines]) for head, lines in out]
+
+
+def impact_text(impact: Mapping[str, int | None]) -> str:
+    """``3 contacts``, ``an unknown number of deals``."""
+    return ", ".join(
+        f"{count} {what}" if count is not None else f"an unknown number of {what}"
+        for what, count in sorted(impact.items())
+    )
+
+
+def _note(change: Change) -> str:
+    parts = [change.reason, change.note]
+    if change.impact and (change.action != "delete" or change.losses is None):
+        parts.append(f"touches {impact_text(change.impact)}")
+    return "; ".join(part for part in parts if part)
+
+
 def _row(change: Change, secrets: Mapping[str, str]) -> Row:
-    note = "; ".join(part for part in (change.reason, change.note) if part)
+    note = _note(change)
     if change.action == "create":
         attrs = change.desired.attrs if change.desired is not None else {}
         details = tuple(
@@ -74,6 +103,8 @@ def _row(change: Change, secrets: Mapping[str, str]) -> Row:
         )
     else:
         details = tuple(describe(d, secrets) for d in change.diff)
+    if change.hint:
+        details += (_masked(f"hint: {change.hint}", secrets),)
     return Row(
         action=change.action,
         symbol=SYMBOLS[change.action],

@@ -43,6 +43,8 @@ TABLES = (
     "deals",
     "contacts",
     "contactTags",
+    "contactLists",
+    "fieldValues",
     "webhooks",
     "users",
     "groups",

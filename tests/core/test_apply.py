@@ -12,7 +12,7 @@ from reconciler.apply import apply_plan
 from reconciler.diff import diff
 from reconciler.errors import ApplyError, ValidationError
 from reconciler.kinds import dependency_graph
-from reconciler.plan import build_plan
+from reconciler.plan import Change, build_plan
 
 from .helpers import desired, live, stage_row
 
@@ -241,3 +241,36 @@ def test_a_failure_lets_the_changes_in_flight_finish_and_reports_what_was_not_at
     assert report.failed == ['+ tag "B": POST /tags: 422 Duplicate entry']
     assert report.not_attempted == ['+ tag "E"', '+ list "n"']
     assert [b["tag"]["tag"] for _, p, b in api.calls if p == "/tags"] == ["A", "B", "C", "D"]
+
+
+def test_a_stop_request_starts_no_new_change_and_reports_every_change() -> None:
+    from reconciler.errors import ApplyInterruptedError
+    from reconciler.interrupts import Stop
+
+    stop = Stop()
+    found = diff(desired("tags", name="A") + desired("tags", name="B") + desired("tags", name="C"),
+                 [])  # fmt: skip
+    plan = build_plan(found.changes, depends_on=dependency_graph())
+    api = RecordingApi()
+
+    def progress(number: int, total: int, change: Change) -> None:
+        stop.request(2)  # SIGINT as the first change starts
+
+    with pytest.raises(ApplyInterruptedError) as stopped:
+        asyncio.run(apply_plan(api, plan, progress=progress, stop=stop, concurrency=1))
+    report = stopped.value.report
+    assert report.done == ['+ tag "A"'] and report.not_attempted == ['+ tag "B"', '+ tag "C"']
+    assert stopped.value.exit_code == 130 and len(api.calls) == 1
+    assert "Nothing was changed" not in str(stopped.value)
+
+
+def test_a_refused_plan_is_never_run() -> None:
+    from reconciler.errors import SafetyError
+    from reconciler.plan import Refusal
+
+    plan = build_plan(diff(desired("tags", name="A"), []).changes, depends_on=dependency_graph())
+    refused = type(plan)(changes=plan.changes, refusals=(Refusal("protected", "no"),))
+    api = RecordingApi()
+    with pytest.raises(SafetyError):
+        asyncio.run(apply_plan(api, refused))
+    assert api.calls == []

@@ -41,19 +41,6 @@ def test_a_dependency_cycle_is_an_error_naming_it():
         kind_rank({"a": ("b",), "b": ("a",)})
 
 
-def test_deleting_a_stage_with_deals_and_no_absorber_is_refused_with_the_count():
-    change = Change("delete", "stage", "sales/won", "Sales / Won", id="9", dependents=3)
-    with pytest.raises(PlanError, match='stage "Sales / Won": 3 deals'):
-        _plan([change])
-
-
-def test_deleting_a_stage_whose_deals_move_is_allowed():
-    change = Change(
-        "delete", "stage", "s/w", "S / W", id="9", dependents=3, move_to=("stage", "s/x")
-    )
-    assert _plan([change]).summary == {"create": 0, "update": 0, "delete": 1, "unmanaged": 0}
-
-
 def test_plan_data_is_stable_and_masks_secrets():
     hook = desired("webhooks", name="CRM", url="https://h/x?token=s3cr3t", events=["subscribe"],
                    sources=["api"])  # fmt: skip

@@ -55,6 +55,8 @@ OPERATIONS: dict[tuple[str, str], str] = {
     ("PUT", "/webhooks/{id}"): "V-docs OAS update-a-webhook",
     ("DELETE", "/webhooks/{id}"): "V-docs OAS delete-a-webhook",
     ("GET", "/webhook/events"): "V-docs OAS get-a-list-of-webhook-events; R10",
+    ("GET", "/contacts"): "V-docs list-all-contacts (listid filter); a list's impact, total INF",
+    ("GET", "/fieldValues"): "V-docs list-all-custom-field-values; filters[fieldid] INF",
 }
 # The Maton gateway's own endpoint (not under /api/3) [V-2nd MATON SKILL.md].
 GATEWAY = {("GET", "/connections"): "V-2nd MATON"}
@@ -92,7 +94,10 @@ def test_every_request_in_the_source_is_an_allowed_operation() -> None:
 
 
 def test_every_request_sent_in_a_full_run_is_an_allowed_operation(acr: Acr) -> None:
-    acr.project("manifests: [manifests]\npolicy: {prune: [tags, lists, fields, webhooks]}\n")
+    acr.project(
+        "manifests: [manifests]\n"
+        "policy: {prune: [tags, lists, fields, webhooks], max_deletes: 10}\n"
+    )
     hooks = [*BASE["webhooks"], {**BASE["webhooks"][0], "name": "Old hook"}]
     lists = [*BASE["lists"], {**BASE["lists"][1], "stringid": "old", "name": "Old"}]
     first = {**BASE, "tags": [*BASE["tags"], {"name": "Old"}], "webhooks": hooks, "lists": lists}

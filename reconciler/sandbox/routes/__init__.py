@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from reconciler.sandbox.routes import (
+    contact_data,
     crm,
     field_options,
     field_rels,
@@ -17,7 +18,8 @@ from reconciler.sandbox.routes import (
     webhooks,
 )
 
-MODULES = (tags, lists, fields, field_options, field_rels, pipelines, stages, webhooks, crm, groups)
+MODULES = (tags, lists, fields, field_options, field_rels, pipelines, stages, webhooks, crm,
+           groups, contact_data)  # fmt: skip
 
 
 def api_routes() -> list[BaseRoute]:

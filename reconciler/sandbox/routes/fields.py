@@ -180,7 +180,9 @@ async def update_field(request: Request) -> Response:
     return reply({"field": field_echo(account, row)})
 
 
-delete_field = FIELDS.deleter(("fieldOptions", "field"), ("fieldRels", "field"))
+delete_field = FIELDS.deleter(
+    ("fieldOptions", "field"), ("fieldRels", "field"), ("fieldValues", "field")
+)
 
 
 async def field_options(request: Request) -> Response:

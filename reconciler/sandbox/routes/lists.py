@@ -160,7 +160,9 @@ async def put_list(request: Request) -> Response:
 
 get_list = LISTS.getter(list_view)
 # [INF] the relations and group permissions of a deleted list go with it.
-delete_list = LISTS.deleter(("fieldRels", "relid"), ("listGroups", "list"))
+delete_list = LISTS.deleter(
+    ("fieldRels", "relid"), ("listGroups", "list"), ("contactLists", "list")
+)
 
 
 def list_group_view(account: Account, row: Row, *, echo: bool = False) -> dict[str, Any]:
