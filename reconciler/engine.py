@@ -37,7 +37,6 @@ async def make_plan(
         target=target,
         endpoint=endpoint,
         ids=found.ids,
-        secrets=desired.secrets,
         inputs={"manifests": desired.digest, "account": account.digest},
     )
 
