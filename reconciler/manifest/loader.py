@@ -20,6 +20,7 @@ from reconciler.errors import Location, ManifestError, Problem
 from reconciler.kinds import KINDS, Kind, Obj, children, sections
 from reconciler.manifest.checks import Placed, cross_check
 from reconciler.manifest.files import display_path, find_files
+from reconciler.manifest.reading import read_document
 from reconciler.manifest.validate import input_keys, validate
 from reconciler.manifest.vars import Resolver, entry_secrets, with_shown_form
 from reconciler.manifest.yaml import (
@@ -28,7 +29,6 @@ from reconciler.manifest.yaml import (
     format_path,
     locate,
     node_location,
-    parse_yaml,
     quote,
 )
 
@@ -96,23 +96,20 @@ class _Load:
 
     def read(self, path: Path) -> None:
         file = display_path(path)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            self._fail(f"cannot read the file: {exc.strerror}", Location(file))
-            return
-        self.raw[file] = raw
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            self._fail(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", Location(file))
-            return
-        doc, problems = parse_yaml(text, file)
-        if problems:
-            self.problems += problems
+        read = read_document(path, file)
+        if read.raw is not None:
+            self.raw[file] = read.raw
+        if read.problems:
+            self.problems += read.problems
             self.unknown_kinds |= set(KINDS)
-        elif doc is not None:
-            self._document(doc, file)
+        elif read.doc is None and not (read.raw or b"").strip():  # comments alone are fine
+            names = ", ".join(sections())
+            self._fail(
+                f"the file is empty; add a section ({names}) or remove the file",
+                Location(file, 1, 1),
+            )
+        elif read.doc is not None:
+            self._document(read.doc, file)
 
     def _fail(self, message: str, where: Location, path: str = "") -> None:
         self.problems.append(Problem(message, where, path))

@@ -58,21 +58,43 @@ def _apply(want: list[Any], have: list[Any], api: RecordingApi, prune: Any = ())
 
 
 LISTS = [
-    {"id": "3", "stringid": "news", "name": "N", "sender_url": "u", "sender_reminder": "r"},
-    {"id": "4", "stringid": "vip", "name": "V", "sender_url": "u", "sender_reminder": "r"},
+    {
+        "id": "3",
+        "stringid": "news",
+        "name": "N",
+        "sender_url": "https://u.example",
+        "sender_reminder": "r",
+    },
+    {
+        "id": "4",
+        "stringid": "vip",
+        "name": "V",
+        "sender_url": "https://u.example",
+        "sender_reminder": "r",
+    },
 ]
 LIST_SPECS = [
     obj
     for row in LISTS
     for obj in desired(
-        "lists", stringid=row["stringid"], name=row["name"], sender_url="u", sender_reminder="r"
+        "lists",
+        stringid=row["stringid"],
+        name=row["name"],
+        sender_url="https://u.example",
+        sender_reminder="r",
     )
 ]
 
 
 def test_a_new_list_is_attached_to_the_admin_group() -> None:
     api = RecordingApi()
-    _apply(desired("lists", stringid="n", name="N", sender_url="u", sender_reminder="r"), [], api)
+    _apply(
+        desired(
+            "lists", stringid="n", name="N", sender_url="https://u.example", sender_reminder="r"
+        ),
+        [],
+        api,
+    )
     assert [(m, p) for m, p, _ in api.calls] == [("POST", "/lists"), ("POST", "/listGroups")]
     assert api.calls[1][2] == {"listGroup": {"listid": 101, "groupid": 1}}
 
@@ -171,7 +193,9 @@ def test_a_stage_delete_without_absorber_counts_the_deals_again_first() -> None:
 
 
 def test_webhook_list_reference_resolves_to_the_new_list_id() -> None:
-    want = desired("lists", stringid="n", name="N", sender_url="u", sender_reminder="r")
+    want = desired(
+        "lists", stringid="n", name="N", sender_url="https://u.example", sender_reminder="r"
+    )
     want += desired(
         "webhooks", name="W", url="https://x", events=["open"], sources=["api"], list="n"
     )
@@ -188,7 +212,9 @@ def test_waves_group_consecutive_changes_of_one_kind_and_action() -> None:
 
 def test_a_failure_finishes_its_wave_and_reports_what_was_not_attempted() -> None:
     want = desired("tags", name="A") + desired("tags", name="B") + desired("tags", name="C")
-    want += desired("lists", stringid="n", name="N", sender_url="u", sender_reminder="r")
+    want += desired(
+        "lists", stringid="n", name="N", sender_url="https://u.example", sender_reminder="r"
+    )
     api = RecordingApi(fail="'tag': 'B'")
     with pytest.raises(ApplyError) as raised:
         _apply(want, [], api)
