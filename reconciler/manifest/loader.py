@@ -21,6 +21,7 @@ from reconciler.kinds import KINDS, Kind, Obj, children, sections
 from reconciler.manifest.checks import Placed, cross_check
 from reconciler.manifest.files import display_path, find_files
 from reconciler.manifest.reading import read_document
+from reconciler.manifest.salvage import salvage
 from reconciler.manifest.validate import input_keys, validate
 from reconciler.manifest.vars import Resolver, entry_secrets, with_shown_form
 from reconciler.manifest.yaml import (
@@ -102,7 +103,7 @@ class _Load:
         if read.problems:
             self.problems += read.problems
             self.unknown_kinds |= set(KINDS)
-        elif read.doc is None and not (read.raw or b"").strip():  # comments alone are fine
+        elif read.doc is None and not _only_comments(read.raw or b""):
             names = ", ".join(sections())
             self._fail(
                 f"the file is empty; add a section ({names}) or remove the file",
@@ -165,12 +166,17 @@ class _Load:
         if spec is None and not problems and unchecked:
             spec, uses = _stand_in(kind, data, path, uses)
         self.problems += problems
-        if spec is None or len(resolver.problems) > failures:
+        source = f"{file}:{locate(doc, path, file).line}"
+        if spec is None and problems and not uses:  # for the checks across files only
+            objects = salvage(kind, data, source)
+        elif spec is not None:
+            objects = kind.desired(spec, source=source)
+        else:
+            objects = []
+        if not objects or len(resolver.problems) > failures:
             self.unknown_kinds |= _family(kind)
-        if spec is None:
+        if not objects:
             return
-        where = locate(doc, path, file)
-        objects = kind.desired(spec, source=f"{file}:{where.line}")
         objects, misplaced = with_shown_form(objects, uses)
         if misplaced:
             self.problems += [_misplaced(path, uses[path][1], doc, file) for path in misplaced]
@@ -194,6 +200,12 @@ class _Load:
             own, own_data = queue.pop(0) if queue else (path, data)
             location = locate(doc, own, file)
             self.placed.append(Placed(obj, file, path, own, location, doc, own_data))
+
+
+def _only_comments(raw: bytes) -> bool:
+    """A file of comments (a schema modeline, notes) is a deliberate empty manifest."""
+    lines = [line.strip() for line in raw.splitlines() if line.strip()]
+    return bool(lines) and all(line.startswith(b"#") for line in lines)
 
 
 def _misplaced(path: DataPath, form: str, doc: Any, file: str) -> Problem:
