@@ -154,8 +154,10 @@ def test_a_directory_given_as_the_project_file(
 @pytest.mark.parametrize(
     ("error", "message"),
     [
-        (FileNotFoundError(2, "No such file"), "the file disappeared while acr was reading it; run acr again"),
-        (PermissionError(13, "Permission denied"), "cannot read the file: permission denied; check its permissions"),
+        (FileNotFoundError(2, "No such file"),
+         "the file disappeared while acr was reading it; run acr again"),
+        (PermissionError(13, "Permission denied"),
+         "cannot read the file: permission denied; check its permissions"),
         (OSError(5, "Input/output error"), "cannot read the file: input/output error"),
     ],
 )  # fmt: skip
