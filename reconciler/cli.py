@@ -290,7 +290,7 @@ def _session(target: Target | None, sandbox: bool) -> Session:
 
 
 def _retrying(message: str) -> None:
-    click.echo(f"  … {message}", err=True)
+    click.echo(f"  … {mask_text(message)}", err=True)
 
 
 def _progress(number: int, total: int, change: Change) -> None:

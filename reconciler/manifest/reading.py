@@ -38,10 +38,12 @@ def read_document(path: Path, file: str) -> Read:
 
 
 def parse_bytes(raw: bytes, file: str) -> tuple[Any, list[Problem]]:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        message = "UTF-16 text, not UTF-8; save the file as UTF-8"
+        return None, [Problem(message, Location(file, 1, 1))]
     if b"\0" in raw:
-        return None, [
-            Problem("a binary file, not YAML text; remove it", _at(raw, raw.index(b"\0"), file))
-        ]
+        where = _at(raw, raw.index(b"\0"), file)
+        return None, [Problem("a binary file, not YAML text; remove it", where)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
