@@ -13,7 +13,7 @@ from ruamel.yaml import YAML
 
 from reconciler.errors import ManifestError
 from reconciler.kinds import sections
-from reconciler.manifest import load_manifests
+from reconciler.manifest import load_manifests, load_project
 from reconciler.manifest.yaml import to_plain
 
 SETTINGS = settings(
@@ -91,3 +91,33 @@ def test_generated_structures_round_trip_through_yaml(tmp_path: Path, data: dict
     with path.open("w", encoding="utf-8") as out:
         YAML().dump(data, out)
     assert to_plain(YAML(typ="rt").load(path.read_text(encoding="utf-8"))) == data
+
+
+PROJECT_KEYS = ["manifests", "vars", "policy", "targets", "prune", "protect", "max_deletes",
+                "connection", "url", "production", "base", "x"]  # fmt: skip
+projects = st.dictionaries(
+    st.sampled_from(PROJECT_KEYS),
+    st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3),
+            st.dictionaries(st.sampled_from(PROJECT_KEYS), inner, max_size=4),
+        ),
+        max_leaves=15,
+    ),
+    max_size=5,
+)
+
+
+@SETTINGS
+@given(data=projects)
+def test_any_project_file_gives_a_project_or_located_problems(
+    tmp_path: Path, data: dict[str, Any]
+) -> None:
+    path = tmp_path / "acr.yaml"
+    with path.open("w", encoding="utf-8") as out:
+        YAML().dump(data, out)
+    try:
+        load_project(path)
+    except ManifestError as exc:
+        assert exc.problems and all(p.location is not None for p in exc.problems)
