@@ -29,7 +29,7 @@ SECRET = "s3cr3t-hook-value"
 # Problem lines: "  file:line:col: ..." (or "  file: ..." for what concerns a whole file).
 LOCATED = re.compile(r"^  [^\s:]+(:\d+:\d+)?: ")
 # Cases that only ``plan`` can find: the environment's values are not read by validate.
-NEEDS_VALUES = {"undefined-env", "empty-env"}
+NEEDS_VALUES = {"undefined-env", "empty-env", "secret-in-an-event", "secret-in-repeated-options"}
 GOOD_MANIFEST = "tags:\n  - name: VIP\n"
 
 
