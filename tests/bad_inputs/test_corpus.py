@@ -82,13 +82,37 @@ def check_failure(code: int, err: str) -> None:
         assert LOCATED.match(line) or line.startswith("Error: ") and ":" in line, line
 
 
+# Lists that grow with the product (kinds, events, field types): an expected line stops
+# after them with "…", and matches any line that starts with what comes before.
+VOLATILE = (
+    "known events: ", "Sections: ", "add a section (", "mapping of sections (",
+    "is not one of: text, ", "allowed keys: ", "Allowed keys: ",
+)  # fmt: skip
+
+
+def _expected_form(line: str) -> str:
+    for marker in VOLATILE:
+        if marker in line:
+            return line[: line.index(marker) + len(marker)] + "…"
+    return line
+
+
+def _matches(line: str, expected: str) -> bool:
+    if expected.endswith("…"):
+        return line.startswith(expected[:-1])
+    return line == expected
+
+
 def compare(case: Path, err: str) -> None:
     expected = case.with_suffix(".expected")
     if os.environ.get(UPDATE_ENV) == "1":
-        expected.write_text(err, encoding="utf-8", newline="\n")
+        lines = [_expected_form(line) for line in err.splitlines()]
+        expected.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="\n")
         return
     assert expected.exists(), f"{expected} is missing; run with {UPDATE_ENV}=1 to create it"
-    assert err == expected.read_text(encoding="utf-8")
+    want = expected.read_text(encoding="utf-8").splitlines()
+    got = err.splitlines()
+    assert len(got) == len(want) and all(map(_matches, got, want)), err
 
 
 @pytest.mark.parametrize("case", MANIFESTS, ids=lambda p: p.stem)
