@@ -167,19 +167,14 @@ class _Load:
             spec, uses = _stand_in(kind, data, path, uses)
         self.problems += problems
         source = f"{file}:{locate(doc, path, file).line}"
-        if spec is None and problems and not uses:  # for the checks across files only
-            objects = salvage(kind, data, source)
-        elif spec is not None:
-            objects = kind.desired(spec, source=source)
-        else:
-            objects = []
+        objects = _objects(kind, spec, data, source, salvaged=bool(problems) and not uses)
         if not objects or len(resolver.problems) > failures:
             self.unknown_kinds |= _family(kind)
         if not objects:
             return
         objects, misplaced = with_shown_form(objects, uses)
         if misplaced:
-            self.problems += [_misplaced(path, uses[path][1], doc, file) for path in misplaced]
+            self.problems += [_misplaced(where, uses[where][1], doc, file) for where in misplaced]
             self.unknown_kinds |= _family(kind)
             return
         self._place(kind, objects, doc, data, path, file)
@@ -200,6 +195,14 @@ class _Load:
             own, own_data = queue.pop(0) if queue else (path, data)
             location = locate(doc, own, file)
             self.placed.append(Placed(obj, file, path, own, location, doc, own_data))
+
+
+def _objects(kind: Kind, spec: Any, data: Any, source: str, *, salvaged: bool) -> list[Obj]:
+    """The entry's objects; for an invalid entry, when ``salvaged``, what its valid keys
+    say (for the checks across files only: the run fails anyway)."""
+    if spec is not None:
+        return kind.desired(spec, source=source)
+    return salvage(kind, data, source) if salvaged else []
 
 
 def _only_comments(raw: bytes) -> bool:
