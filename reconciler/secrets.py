@@ -147,7 +147,8 @@ def mask_url(url: str, plain: Collection[str] = ()) -> str:
     authority = match.group("authority")
     if "@" in authority:
         userinfo, _, host = authority.rpartition("@")
-        authority = f"{userinfo if userinfo in plain else MASK}@{host}"
+        kept = userinfo in plain or _shown_only(userinfo)
+        authority = f"{userinfo if kept else MASK}@{host}"
     rest, hash_, fragment = match.group("rest").partition("#")
     path, question, query = rest.partition("?")
     if query:
@@ -157,9 +158,14 @@ def mask_url(url: str, plain: Collection[str] = ()) -> str:
 
 def _mask_piece(piece: str, plain: Collection[str]) -> str:
     name, eq, value = piece.partition("=")
-    if piece in plain or (eq and not value) or not piece:
+    if piece in plain or (eq and not value) or not piece or _shown_only(value or name):
         return piece
     return f"{name}={MASK}" if eq else MASK
+
+
+def _shown_only(text: str) -> bool:
+    """Whether ``text`` is already a shown form: only ``${env.NAME}`` references."""
+    return bool(text) and not _REFERENCE.sub("", text)
 
 
 def mask_urls(value: Any, plain: Collection[str] = ()) -> Any:

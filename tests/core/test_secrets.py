@@ -21,6 +21,7 @@ from reconciler.shown_errors import shown_error, shown_traceback
         ),
         ("https://user:pw@h.example:8080/p?x=1#frag", "https://***@h.example:8080/p?x=***#frag"),
         ("https://h.example/a?", "https://h.example/a?"),
+        ("https://${env.U}@h/?t=${env.T}&u=x", "https://${env.U}@h/?t=${env.T}&u=***"),
         ("not a url ?token=abc", "not a url ?token=abc"),
     ],
 )
