@@ -17,7 +17,7 @@ from reconciler.manifest import load_manifests, load_project
 from reconciler.manifest.yaml import to_plain
 
 SETTINGS = settings(
-    max_examples=100,
+    max_examples=60,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
