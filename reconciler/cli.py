@@ -20,6 +20,8 @@ import click
 from reconciler import __version__
 from reconciler.errors import ApplyError, ConfigError, PlanError, ReconcilerError
 from reconciler.lock import DEFAULT_TIMEOUT, account_lock
+from reconciler.secrets import mask_text
+from reconciler.shown_errors import shown_error, shown_traceback
 
 # The rest of acr is imported by the commands that use it, so that `acr --help` and
 # `acr validate` start without loading httpx, asyncio, DeepDiff or the sandbox.
@@ -78,15 +80,19 @@ sandbox_option = click.option(
 @target_option
 @click.pass_obj
 def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> None:
-    """Check the manifests offline: syntax, keys, types, references. Sends nothing."""
+    """Check the manifests offline: syntax, keys, types, references. Sends nothing and reads
+    no ${env.*} value, so it runs without the secrets (plan and apply need them)."""
     from reconciler.manifest import load_project
 
     project = load_project(opts.project)
-    desired = _load(project, paths, _target(project, target))
+    desired = _load(project, paths, _target(project, target), read_env=False)
     counts = Counter(obj.kind for obj in desired.objects)
     summary = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(counts.items()))
     files = len(desired.files)
     click.echo(f"Valid: {summary or 'nothing'} in {files} file{'s' if files != 1 else ''}.")
+    if desired.env_names:
+        names = ", ".join(desired.env_names)
+        click.echo(f"Not read (plan and apply need them): {names}.", err=True)
 
 
 @cli.command()
@@ -270,11 +276,15 @@ def _target(project: Project, name: str | None) -> Target | None:
     return project.targets[name]
 
 
-def _load(project: Project, paths: Sequence[str], target: Target | None) -> Desired:
+def _load(
+    project: Project, paths: Sequence[str], target: Target | None, *, read_env: bool = True
+) -> Desired:
     from reconciler.manifest import load_manifests
 
     variables = {**project.vars, **(target.vars if target else {})}
-    desired = load_manifests(list(paths) or list(project.manifests), vars=variables)
+    desired = load_manifests(
+        list(paths) or list(project.manifests), vars=variables, read_env=read_env
+    )
     if desired.skipped:
         names = ", ".join(desired.skipped[:10]) + (" …" if len(desired.skipped) > 10 else "")
         click.echo(
@@ -328,7 +338,7 @@ def _session(target: Target | None, sandbox: bool) -> Session:
 
 
 def _retrying(message: str) -> None:
-    click.echo(f"  … {message}", err=True)
+    click.echo(f"  … {mask_text(message)}", err=True)
 
 
 def _note(message: str) -> None:
@@ -376,13 +386,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = exc.exit_code
     except ReconcilerError as exc:
         if "--debug" in args:
-            raise
-        click.echo(f"Error: {exc}", err=True)
+            click.echo(shown_traceback(exc, os.environ), err=True, nl=False)
+        click.echo(f"Error: {shown_error(exc)}", err=True)
         code = 1
     except Exception as exc:  # a bug: say so plainly, show the traceback only with --debug
         if "--debug" in args:
-            raise
-        click.echo(f"Internal error: {type(exc).__name__}: {exc}", err=True)
+            click.echo(shown_traceback(exc, os.environ), err=True, nl=False)
+        click.echo(f"Internal error: {type(exc).__name__}: {mask_text(str(exc))}", err=True)
         click.echo("This is a bug in acr; run again with --debug for the traceback.", err=True)
         code = 1
     sys.exit(code if isinstance(code, int) else 0)

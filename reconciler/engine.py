@@ -55,7 +55,6 @@ async def make_plan(
         target=target,
         endpoint=endpoint,
         ids=found.ids,
-        secrets=desired.secrets,
         inputs={"manifests": desired.digest, "account": account.digest},
         protected=tuple(held),
         notices=tuple(notices),

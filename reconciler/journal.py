@@ -16,16 +16,46 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from reconciler.plan import mask
+from reconciler.plan import Plan
+from reconciler.secrets import mask_text, shown
 
 JOURNAL_DIR = Path(".acr/journal")
 # The plan change being run by the current task: apply sets it, the journal reads it.
 CURRENT_CHANGE: ContextVar[str] = ContextVar("acr_current_change", default="")
 
 
-def mask_secrets(value: Any, secrets: Mapping[str, str]) -> Any:
-    """The one masking function the journal uses (the plan's own), so it can be swapped."""
-    return mask(value, secrets)
+def secret_forms(plan: Plan) -> dict[str, str]:
+    """Every whole string a ``${env.NAME}`` substitution produced in the plan's desired
+    objects, with the form it is shown in (``https://h/x?t=${env.T}``)."""
+    forms: dict[str, str] = {}
+
+    def walk(real: Any, form: Any) -> None:
+        if isinstance(real, str) and isinstance(form, str) and real != form:
+            forms[real] = form
+        elif isinstance(real, Mapping) and isinstance(form, Mapping):
+            for name in real:
+                walk(real[name], form.get(name))
+        elif isinstance(real, list | tuple) and isinstance(form, list | tuple):
+            for one, other in zip(real, form, strict=False):
+                walk(one, other)
+
+    for change in plan.changes:
+        if change.desired is not None:
+            walk(dict(change.desired.attrs), dict(shown(change.desired)))
+    return forms
+
+
+def mask_secrets(value: Any, forms: Mapping[str, str]) -> Any:
+    """``value`` as the journal keeps it: a string that a substitution produced becomes, whole,
+    its shown form (never a replacement inside other text), and the credentials of every URL
+    are masked (``secrets.mask_text``)."""
+    if isinstance(value, str):
+        return forms[value] if value in forms else mask_text(value)
+    if isinstance(value, Mapping):
+        return {k: mask_secrets(v, forms) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_secrets(v, forms) for v in value]
+    return value
 
 
 class Journal:

@@ -5,21 +5,21 @@ A ``Plan`` is the list of changes in the exact order apply runs them, decided he
 creates and updates parents first (the kinds' ``depends_on`` graph: lists and tags, then
 fields, then pipelines, then stages, then webhooks), then deletes in the reverse order.
 Apply never reorders. ``Plan.data`` is the one plain form that the JSON renderer, the
-fingerprint and the golden files read; every string in it has secrets masked.
+fingerprint and the golden files read; it holds desired values in their shown form only
+(``reconciler.secrets``), so no secret is in it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any, Literal
 
 from reconciler.errors import PlanError
 from reconciler.kinds.base import Obj, Ref
+from reconciler.secrets import mask_urls, show_diff, shown
 
 Action = Literal["create", "update", "delete"]
 PLAN_FORMAT = "acr-plan/1"
@@ -46,7 +46,8 @@ class Change:
     """One create, update or delete of one object.
 
     ``desired`` and ``live`` are what apply works from; they stay out of ``data`` (the live
-    object carries sub-object ids, the desired one unmasked secrets).
+    object carries sub-object ids, the desired one secrets). ``data`` shows the desired
+    values in their shown form, and the live ones with credentials masked.
     """
 
     action: Action
@@ -78,9 +79,9 @@ class Change:
         if self.source:
             out["source"] = self.source
         if self.action == "create" and self.desired is not None:
-            out["after"] = dict(self.desired.attrs)
+            out["after"] = dict(shown(self.desired))
         if self.diff:
-            out["diff"] = [d.data for d in self.diff]
+            out["diff"] = [diff_data(d, self.desired) for d in self.diff]
         for name in ("reason", "note"):
             if getattr(self, name):
                 out[name] = getattr(self, name)
@@ -146,7 +147,6 @@ class Plan:
     target: str = "default"
     endpoint: str = ""  # a safe description of the account, for the plan's heading
     ids: Mapping[Ref, str] = field(default_factory=dict, compare=False)  # live ids by ref
-    secrets: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     # Digests of what the plan was made from: {"manifests": "sha256:...", "account": "sha256:..."}
     inputs: Mapping[str, str] = field(default_factory=dict)
     # The safety gate's verdict (``safety.judge``): empty when apply may go ahead. Not in the
@@ -177,27 +177,22 @@ class Plan:
             "format": PLAN_FORMAT,
             "target": self.target,
             "summary": self.summary,
-            "changes": self._masked,
+            "changes": [c.data for c in self.changes],
             "inputs": dict(self.inputs),
         }
         extra = {
             "protected": [held.data for held in self.protected],
-            "notices": [mask(n, self.secrets) for n in self.notices],
-            "refusals": [mask(r.data, self.secrets) for r in self.refusals],
+            "notices": [mask_urls(n) for n in self.notices],
+            "refusals": [mask_urls(r.data) for r in self.refusals],
         }
         body.update({name: value for name, value in extra.items() if value})
         return {**body, "fingerprint": self.fingerprint}
 
-    @cached_property
-    def _masked(self) -> list[dict[str, Any]]:
-        # Computed once: the JSON form and the fingerprint both need it, and a plan is frozen.
-        return [masked_data(c, self.secrets) for c in self.changes]
-
-    @cached_property
+    @property
     def fingerprint(self) -> str:
-        """A digest of what the plan was made from and what it will do (secrets masked)."""
-        body = {"inputs": dict(self.inputs), "changes": self._masked}
-        text = json.dumps(body, sort_keys=True)
+        """A digest of what the plan was made from and what it will do (shown forms only)."""
+        changes = [c.data for c in self.changes]
+        text = json.dumps({"inputs": dict(self.inputs), "changes": changes}, sort_keys=True)
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -246,71 +241,11 @@ def kind_rank(depends_on: Mapping[str, Sequence[str]]) -> dict[str, int]:
     return {kind: position for position, kind in enumerate(order)}
 
 
-def masked_data(change: Change, secrets: Mapping[str, str]) -> dict[str, Any]:
-    """``change.data`` with every secret masked, the old value of a changed secret included."""
-    data = mask(change.data, secrets)
-    if change.diff:
-        data["diff"] = []
-        for d in change.diff:
-            before, after, secret_changed = mask_pair(d.before, d.after, secrets)
-            row = {"path": d.path, "before": before, "after": after}
-            data["diff"].append({**row, "secret_changed": True} if secret_changed else row)
-    return data
-
-
-def mask(value: Any, secrets: Mapping[str, str]) -> Any:
-    """``value`` with every secret's text replaced by its ``${env.NAME}`` reference."""
-    if not secrets:
-        return value
-    if isinstance(value, str):
-        for name, secret in sorted(secrets.items(), key=lambda item: -len(item[1])):
-            if secret:
-                value = value.replace(secret, f"${{env.{name}}}")
-        return value
-    if isinstance(value, Mapping):
-        return {k: mask(v, secrets) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [mask(v, secrets) for v in value]
-    return value
-
-
-_PLACEHOLDER = re.compile(r"\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-def mask_pair(before: Any, after: Any, secrets: Mapping[str, str]) -> tuple[Any, Any, bool]:
-    """Both sides of a change masked, and whether only a secret changed.
-
-    The desired side names its secrets; the live side holds whatever value the account has,
-    which ``mask`` cannot recognise once the secret has changed. When the live text is the
-    desired text with other values where the ``${env.NAME}`` references are, it is shown as
-    that same masked text, so the old secret is not printed either.
-    """
-    if not secrets:
-        return before, after, False
-    masked_before, masked_after = mask(before, secrets), mask(after, secrets)
-    if (
-        isinstance(masked_before, str)
-        and isinstance(masked_after, str)
-        and masked_before != masked_after
-        and _pattern(masked_after, secrets).fullmatch(masked_before)
-    ):
-        masked_before = masked_after
-    secret_changed = before != after and masked_before == masked_after
-    return masked_before, masked_after, secret_changed
-
-
-def _pattern(masked: str, secrets: Mapping[str, str]) -> re.Pattern[str]:
-    """``masked`` as a pattern in which each secret reference stands for any text."""
-    pieces: list[str] = []
-    position = 0
-    for found in _PLACEHOLDER.finditer(masked):
-        if found.group(1) not in secrets:
-            continue
-        pieces += [re.escape(masked[position : found.start()]), "(.+)"]
-        position = found.end()
-    if not pieces:
-        return re.compile(r"(?!)")  # no secret in it: nothing else stands for it
-    return re.compile("".join(pieces) + re.escape(masked[position:]), re.DOTALL)
+def diff_data(diff: AttrDiff, desired: Obj | None) -> dict[str, Any]:
+    """One changed attribute as plans show it; ``secret_changed`` when only a secret did."""
+    before, after, secret_changed = show_diff(diff, desired)
+    row = {"path": diff.path, "before": before, "after": after}
+    return {**row, "secret_changed": True} if secret_changed else row
 
 
 def compare_saved(saved: Mapping[str, Any], fresh: Plan) -> list[str]:

@@ -16,7 +16,7 @@ from reconciler.client import Client, Endpoint, endpoint_from_env
 from reconciler.engine import make_plan
 from reconciler.errors import ApplyReport, ConfigError, VerifyError
 from reconciler.interrupts import Stop, catch_signals
-from reconciler.journal import Journal
+from reconciler.journal import Journal, secret_forms
 from reconciler.manifest import Desired, Target
 from reconciler.plan import Plan
 from reconciler.readonly import ReadOnlyApi, refuse_writes
@@ -89,7 +89,7 @@ class Session:
     ) -> ApplyReport:
         """Run ``plan``, journaling every write; SIGINT/SIGTERM stop it between changes. Then
         read back what it wrote (``verify``): ``VerifyError`` when something did not take."""
-        journal = Journal.start(self.target, plan.secrets, base_url=self.endpoint.base_url)
+        journal = Journal.start(self.target, secret_forms(plan), base_url=self.endpoint.base_url)
         stop = Stop()
         journal.open()
         try:

@@ -12,12 +12,12 @@ exits 1.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from typing import Any
 
 from reconciler.diff import attr_diff
 from reconciler.kinds import KINDS, Obj
-from reconciler.plan import Change, Plan, mask
+from reconciler.plan import Change, Plan
+from reconciler.secrets import show_diff
 from reconciler.state import Reader, read_account
 
 
@@ -50,13 +50,11 @@ async def verify(reader: Reader, plan: Plan) -> list[str]:
         elif change.id not in deleted or change.id is None:
             found = by_key.get(change.ref, [])
             have = by_id.get((change.kind, change.id)) if change.id else None
-            problems += _check(change, have, found, plan.secrets)
+            problems += _check(change, have, found)
     return problems
 
 
-def _check(
-    change: Change, have: Obj | None, found: list[Obj], secrets: Mapping[str, str]
-) -> list[str]:
+def _check(change: Change, have: Obj | None, found: list[Obj]) -> list[str]:
     """``have``: the object updated (found by id); ``found``: the objects with its key."""
     have = have or next(iter(found), None)
     if have is None:
@@ -75,9 +73,10 @@ def _check(
     if change.action == "update":
         wanted = {d.path: wanted[d.path] for d in change.diff if d.path in wanted}
     for d in attr_diff(wanted, have.attrs):
+        before, after, _ = show_diff(d, change.desired)  # shown forms: no secret
         out.append(
-            f"{_name(change)}: {d.path} did not take: the account shows {_shown(d.before, secrets)}"
-            f", the plan set {_shown(d.after, secrets)}"
+            f"{_name(change)}: {d.path} did not take: the account shows {_shown(before)}"
+            f", the plan set {_shown(after)}"
         )
     return out
 
@@ -86,5 +85,5 @@ def _name(change: Change) -> str:
     return f'{change.kind} "{change.label}"'
 
 
-def _shown(value: Any, secrets: Mapping[str, str]) -> str:
-    return json.dumps(mask(value, secrets), sort_keys=True)
+def _shown(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)

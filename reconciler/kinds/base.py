@@ -46,6 +46,9 @@ class Obj:
     refs: tuple[Ref, ...] = ()  # objects this one needs to exist first (desired only)
     # Details that are not compared: ids of sub-objects (live), ``absorbs`` (desired).
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # ``attrs`` as plans show them, each ${env.NAME} where it was substituted; None when the
+    # object has no secret (desired only; see reconciler.secrets).
+    shown: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,9 @@ class ListSpec(Spec):
 
     stringid: str = Field(pattern=_STRINGID, description="URL-safe identifier, unique per account.")
     name: str = Field(min_length=1, description="The list's name.")
-    sender_url: str = Field(min_length=1, description="The website the contacts signed up on.")
+    sender_url: str = Field(
+        pattern=r"^https?://\S+$", description="The website the contacts signed up on."
+    )
     sender_reminder: str = Field(min_length=1, description="Why the contacts receive email.")
     send_last_broadcast: bool = Field(
         False, description="Send the last campaign to new subscribers."

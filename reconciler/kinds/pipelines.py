@@ -10,9 +10,9 @@ never deleted.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from reconciler.kinds.base import (
     Api,
@@ -59,7 +59,7 @@ class PipelineSpec(Spec):
     autoassign: Literal["off", "round_robin", "deal_value"] | None = Field(
         None, description="How new deals are assigned."
     )
-    stages: list[str | StageSpec] = Field(
+    stages: list[Annotated[str, StringConstraints(min_length=1)] | StageSpec] = Field(
         description="The stages, complete and ordered; a title or a mapping."
     )
     renamed_from: list[str] = Field(

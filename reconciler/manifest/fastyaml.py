@@ -14,9 +14,9 @@ points at the key of an empty value either way.
 
 Only the common case takes this path: YAML 1.2's core scalars (strings, integers, floats,
 booleans, null), block and flow collections, anchors and aliases. Anything else (a ``%YAML``
-directive, tags, merge keys, timestamps, non-scalar keys, duplicate keys, a syntax error)
-gives ``None``, and the caller loads the text with the round-trip loader, whose values and
-located errors are the reference.
+directive, tags, merge keys, timestamps, non-scalar keys, duplicate keys, an alias inside its
+own anchor, a syntax error) gives ``None``, and the caller loads the text with the round-trip
+loader, whose values and located errors are the reference.
 """
 
 from __future__ import annotations
@@ -88,18 +88,25 @@ def fast_load(text: str) -> tuple[bool, Any]:
 class _Builder:
     def __init__(self) -> None:
         self.built: dict[int, Any] = {}  # aliases: one object per node, as the loader does
+        self.building: set[int] = set()  # the collections being built (a recursive alias)
 
     def build(self, node: Node) -> Any:
         done = self.built.get(id(node))
         if done is not None:
+            if id(node) in self.building:
+                raise _Unsupported("an alias inside its own anchor")  # the loader's way
             return done
         if isinstance(node, ScalarNode):
             return _scalar(node)
-        if isinstance(node, SequenceNode):
-            return self._sequence(node)
-        if isinstance(node, MappingNode):
-            return self._mapping(node)
-        raise _Unsupported(type(node).__name__)  # pragma: no cover - no other node types
+        self.building.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                return self._sequence(node)
+            if isinstance(node, MappingNode):
+                return self._mapping(node)
+            raise _Unsupported(type(node).__name__)  # pragma: no cover - no other node types
+        finally:
+            self.building.discard(id(node))
 
     def _sequence(self, node: SequenceNode) -> CommentedSeq:
         if _tag(node) != _TAG + "seq":

@@ -66,14 +66,30 @@ def _apply(want: list[Any], have: list[Any], api: RecordingApi, prune: Any = ())
 
 
 LISTS = [
-    {"id": "3", "stringid": "news", "name": "N", "sender_url": "u", "sender_reminder": "r"},
-    {"id": "4", "stringid": "vip", "name": "V", "sender_url": "u", "sender_reminder": "r"},
+    {
+        "id": "3",
+        "stringid": "news",
+        "name": "N",
+        "sender_url": "https://u.example",
+        "sender_reminder": "r",
+    },
+    {
+        "id": "4",
+        "stringid": "vip",
+        "name": "V",
+        "sender_url": "https://u.example",
+        "sender_reminder": "r",
+    },
 ]
 LIST_SPECS = [
     obj
     for row in LISTS
     for obj in desired(
-        "lists", stringid=row["stringid"], name=row["name"], sender_url="u", sender_reminder="r"
+        "lists",
+        stringid=row["stringid"],
+        name=row["name"],
+        sender_url="https://u.example",
+        sender_reminder="r",
     )
 ]
 
@@ -83,7 +99,9 @@ def test_new_lists_are_granted_to_the_admin_group_found_once_per_run() -> None:
     want = [
         obj
         for s in ("n", "m", "o")
-        for obj in desired("lists", stringid=s, name=s, sender_url="u", sender_reminder="r")
+        for obj in desired(
+            "lists", stringid=s, name=s, sender_url="https://u.example", sender_reminder="r"
+        )
     ]
     _apply(want, [], api)
     assert [(m, p) for m, p, _ in api.calls].count(("GET", "/groups")) == 1
@@ -98,8 +116,16 @@ def test_no_admin_group_lookup_without_a_list_create() -> None:
 
 
 def test_a_list_update_patches_only_the_changed_keys() -> None:
-    row = {"id": "5", "stringid": "n", "name": "Old", "sender_url": "u", "sender_reminder": "r"}
-    want = desired("lists", stringid="n", name="New", sender_url="u", sender_reminder="r")
+    row = {
+        "id": "5",
+        "stringid": "n",
+        "name": "Old",
+        "sender_url": "https://u.example",
+        "sender_reminder": "r",
+    }
+    want = desired(
+        "lists", stringid="n", name="New", sender_url="https://u.example", sender_reminder="r"
+    )
     api = RecordingApi()
     _apply(want, live(lists=[row]), api)
     assert api.calls == [("PATCH", "/lists/5", {"list": {"name": "New"}})]
@@ -210,7 +236,9 @@ def test_a_stage_delete_without_absorber_counts_the_deals_again_first() -> None:
 
 
 def test_webhook_list_reference_resolves_to_the_new_list_id() -> None:
-    want = desired("lists", stringid="n", name="N", sender_url="u", sender_reminder="r")
+    want = desired(
+        "lists", stringid="n", name="N", sender_url="https://u.example", sender_reminder="r"
+    )
     want += desired(
         "webhooks", name="W", url="https://x", events=["open"], sources=["api"], list="n"
     )
@@ -229,7 +257,9 @@ def test_a_webhook_without_a_list_is_created_without_listid() -> None:
 
 def test_a_failure_lets_the_changes_in_flight_finish_and_reports_what_was_not_attempted() -> None:
     want = desired("tags", name="A") + desired("tags", name="B") + desired("tags", name="C")
-    want += desired("lists", stringid="n", name="N", sender_url="u", sender_reminder="r")
+    want += desired(
+        "lists", stringid="n", name="N", sender_url="https://u.example", sender_reminder="r"
+    )
     want += desired("tags", name="D") + desired("tags", name="E")
     api = RecordingApi(fail="'tag': 'B'")
     with pytest.raises(ApplyError) as raised:

@@ -124,14 +124,20 @@ def test_stages_of_unmanaged_pipelines_are_unmanaged():
 
 
 def test_field_options_and_lists_from_sideloads():
-    lists = [{"id": "3", "stringid": "newsletter", "name": "News", "sender_url": "u",
+    lists = [{"id": "3", "stringid": "newsletter", "name": "News", "sender_url": "https://u.example",
               "sender_reminder": "r", "send_last_broadcast": "0"}]  # fmt: skip
     field = {"id": "7", "title": "Plan", "perstag": "PLAN", "type": "dropdown", "descript": None,
              "defval": None}  # fmt: skip
     options = [{"id": "1", "field": "7", "value": "free", "label": "Free", "orderid": "1"}]
     rels = [{"id": "5", "field": "7", "relid": "3"}]
     have = live(lists=lists, fields=([field], {"fieldOptions": options, "fieldRels": rels}))
-    want = desired("lists", stringid="newsletter", name="News", sender_url="u", sender_reminder="r")
+    want = desired(
+        "lists",
+        stringid="newsletter",
+        name="News",
+        sender_url="https://u.example",
+        sender_reminder="r",
+    )
     options = [{"value": "free", "label": "Free"}, "Pro"]
     want += desired("fields", title="Plan", type="dropdown", options=options, lists=["newsletter"])
     (change,) = diff(want, have).changes
@@ -159,7 +165,7 @@ def test_webhook_events_compare_as_sets_and_list_ids_as_stringids():
             "id": "3",
             "stringid": "newsletter",
             "name": "N",
-            "sender_url": "u",
+            "sender_url": "https://u.example",
             "sender_reminder": "r",
         }
     ]
@@ -167,7 +173,13 @@ def test_webhook_events_compare_as_sets_and_list_ids_as_stringids():
             "sources": ["public"], "listid": "3", "links": []}  # fmt: skip
     want = desired("webhooks", name="CRM", url="https://x", events=["subscribe", "unsubscribe"],
                    sources=["public"], list="newsletter")  # fmt: skip
-    want += desired("lists", stringid="newsletter", name="N", sender_url="u", sender_reminder="r")
+    want += desired(
+        "lists",
+        stringid="newsletter",
+        name="N",
+        sender_url="https://u.example",
+        sender_reminder="r",
+    )
     assert diff(want, live(lists=lists, webhooks=[hook])).changes == []
 
 

@@ -80,7 +80,13 @@ def run(plan: Plan, api: TimedApi, concurrency: int = 4) -> Any:
 
 
 def a_list(stringid: str) -> list[Any]:
-    return desired("lists", stringid=stringid, name=stringid, sender_url="u", sender_reminder="r")
+    return desired(
+        "lists",
+        stringid=stringid,
+        name=stringid,
+        sender_url="https://u.example",
+        sender_reminder="r",
+    )
 
 
 def hook(name: str, **extra: Any) -> list[Any]:

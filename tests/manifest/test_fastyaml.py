@@ -72,6 +72,7 @@ def test_values_and_positions_match_the_round_trip_loader(name: str) -> None:
         "? [a, b]\n: c\n",  # a non-scalar key
         "a: 1\na: 2\n",  # a duplicate key
         "a: [1, 2\n",  # a syntax error
+        "tags: &t\n  - name: A\n    renamed_from: *t\n",  # an alias inside its own anchor
     ],
 )
 def test_what_it_does_not_handle_goes_to_the_round_trip_loader(text: str) -> None:

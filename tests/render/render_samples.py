@@ -19,7 +19,7 @@ UPDATE_ENV = "ACR_UPDATE_GOLDEN"
 
 HOOK_TOKEN = "s3cr3t-hook-value-9f2c"
 OLD_HOOK_TOKEN = "old-token-1234-abcd"
-SECRETS = {"HOOK_TOKEN": HOOK_TOKEN}
+REFERENCE = "${env.HOOK_TOKEN}"
 
 
 def check_golden(name: str, text: str) -> None:
@@ -44,6 +44,14 @@ def update(
 ) -> Change:
     diffs = tuple(AttrDiff(path, before, after) for path, before, after in diff)
     return Change("update", kind, key, label, id=id, diff=diffs, **more)
+
+
+def with_secret(change: Change, **shown: Any) -> Change:
+    """``change`` whose desired object shows ``shown`` in place of the attributes given
+    (as the loader records a ${env.NAME} substitution)."""
+    attrs = dict(change.desired.attrs) if change.desired else {d.path: d.after for d in change.diff}
+    desired = Obj(change.kind, change.key, change.label, attrs, shown={**attrs, **shown})
+    return replace(change, desired=desired)
 
 
 def delete(kind: str, key: str, label: str, id: str, reason: str, **more: Any) -> Change:
@@ -119,18 +127,18 @@ def sample_changes() -> tuple[Change, ...]:
             ("width", 280, 300),
             source="manifests/pipelines.yaml:14",
         ),
-        create(
+        with_secret(create(
             "webhook", "CRM sync", "CRM sync", "manifests/webhooks.yaml:1",
             name="CRM sync", url=hook + HOOK_TOKEN, events=["deal_add", "deal_update"],
             sources=["api", "public"], list="newsletter",
-        ),
-        update(
+        ), url=hook + REFERENCE),
+        with_secret(update(
             "webhook", "Deal alerts", "Deal alerts", "5",
             ("url", hook + OLD_HOOK_TOKEN, hook + HOOK_TOKEN),
             ("events", ["deal_add", "sent"], ["deal_add", "open"]),
             ("list", "newsletter", None),
             source="manifests/webhooks.yaml:9",
-        ),
+        ), url=hook + REFERENCE),
         delete("webhook", "Old hook", "Old hook", "7", "pruned: not in the manifests"),
         delete(
             "stage", "sales/closed won", "Sales / Closed Won", "24",
@@ -150,7 +158,6 @@ def sample_plan() -> Plan:
         unmanaged=14,
         target="production",
         endpoint="Maton connection 9e8b…dca",
-        secrets=dict(SECRETS),
         inputs={"manifests": "sha256:manifests", "account": "sha256:account"},
     )
 
