@@ -22,8 +22,9 @@ from reconciler import __version__
 from reconciler.apply import describe
 from reconciler.errors import ConfigError, PlanError, ReconcilerError
 from reconciler.manifest import Desired, Policy, Project, Target, load_manifests, load_project
-from reconciler.plan import Change, Plan, compare_saved
+from reconciler.plan import Change, Plan
 from reconciler.render import FORMATS, render
+from reconciler.review import compare_saved
 from reconciler.session import SANDBOX_STATE, Session
 
 EXIT_CHANGES = 2

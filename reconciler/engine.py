@@ -38,7 +38,8 @@ async def make_plan(
         endpoint=endpoint,
         ids=found.ids,
         secrets=desired.secrets,
-        inputs={"manifests": desired.digest, "account": account.digest},
+        inputs={"manifests": desired.digest},
+        live=account.objects,
     )
 
 

@@ -96,8 +96,10 @@ class Plan:
     endpoint: str = ""  # a safe description of the account, for the plan's heading
     ids: Mapping[Ref, str] = field(default_factory=dict, compare=False)  # live ids by ref
     secrets: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
-    # Digests of what the plan was made from: {"manifests": "sha256:...", "account": "sha256:..."}
+    # Digests of what the plan was made from: {"manifests": "sha256:..."}
     inputs: Mapping[str, str] = field(default_factory=dict)
+    # Every live object as read, for comparing a saved plan with a fresh one (``review``).
+    live: tuple[Obj, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -118,12 +120,25 @@ class Plan:
             "summary": self.summary,
             "changes": [masked_data(c, self.secrets) for c in self.changes],
             "inputs": dict(self.inputs),
+            "live": self.touched,
         }
         return {**body, "fingerprint": self.fingerprint}
 
     @property
+    def touched(self) -> dict[str, dict[str, Any]]:
+        """Digests of the live objects the plan changes or deletes, ``{kind: {key: ...}}``:
+        what a saved plan was reviewed against, so that apply can say what moved since."""
+        out: dict[str, dict[str, Any]] = {}
+        for change in self.changes:
+            if change.live is not None:
+                out.setdefault(change.kind, {})[change.key] = live_digest(change.live, self.secrets)
+        return out
+
+    @property
     def fingerprint(self) -> str:
-        """A digest of what the plan was made from and what it will do (secrets masked)."""
+        """A digest of the manifests the plan was made from and of what it will do (secrets
+        masked). Two plans with the same fingerprint make the same reviewed changes; the
+        account elsewhere may differ."""
         changes = [masked_data(c, self.secrets) for c in self.changes]
         text = json.dumps({"inputs": dict(self.inputs), "changes": changes}, sort_keys=True)
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
@@ -263,28 +278,15 @@ def _pattern(masked: str, secrets: Mapping[str, str]) -> re.Pattern[str]:
     return re.compile("".join(pieces) + re.escape(masked[position:]), re.DOTALL)
 
 
-def compare_saved(saved: Mapping[str, Any], fresh: Plan) -> list[str]:
-    """What moved between a saved plan (its JSON form) and a plan made now; empty if nothing."""
-    if saved.get("format") != PLAN_FORMAT:
-        return [f"the file is not an acr plan ({PLAN_FORMAT})"]
-    if saved.get("fingerprint") == fresh.fingerprint:
-        return []
-    moved = []
-    old_inputs = saved.get("inputs") or {}
-    for name, digest in fresh.inputs.items():
-        if old_inputs.get(name) != digest:
-            moved.append(f"the {name} changed since the plan was made")
-    data = fresh.data
-    if saved.get("target") != data["target"]:
-        moved.append(
-            f'the plan was made for target "{saved.get("target")}", not "{data["target"]}"'
-        )
-    old = {_change_name(c) for c in saved.get("changes", [])}
-    new = {_change_name(c) for c in data["changes"]}
-    moved += [f"no longer planned: {name}" for name in sorted(old - new)]
-    moved += [f"newly planned: {name}" for name in sorted(new - old)]
-    return moved or ["the plan's changes differ from the saved ones"]
+def live_digest(obj: Obj, secrets: Mapping[str, str]) -> dict[str, Any]:
+    """A live object as its id, label and one short digest per attribute (secrets masked
+    before hashing), so that a saved plan can name what moved without holding any value."""
+    attrs = {
+        name: "sha256:" + hashlib.sha256(_canonical(mask(value, secrets)).encode()).hexdigest()[:16]
+        for name, value in obj.attrs.items()
+    }
+    return {"id": obj.id, "label": str(mask(obj.label, secrets)), "attrs": attrs}
 
 
-def _change_name(change: Mapping[str, Any]) -> str:
-    return f'{change.get("action")} {change.get("kind")} "{change.get("key")}"'
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)

@@ -160,18 +160,6 @@ def test_apply_of_a_saved_plan_runs_when_nothing_moved(acr: Acr) -> None:
     assert result.code == 0 and "Apply complete" in result.out
 
 
-def test_apply_of_a_saved_plan_refuses_when_the_account_or_manifests_moved(acr: Acr) -> None:
-    acr.write("all.yaml", dump(BASE))
-    acr("plan", "--out", "reviewed.json")
-    with acr.api() as api:
-        api.post("/tags", json={"tag": {"tag": "Surprise", "tagType": "contact"}})
-    acr.write("all.yaml", dump(manifest(**{"tags.0.description": "Changed"})))
-    result = acr("apply", "--yes", "--plan", "reviewed.json")
-    assert result.code == 1 and "reviewed.json is out of date" in result.err
-    assert "the manifests changed" in result.err and "the account changed" in result.err
-    assert acr.rows("dealGroups") == []
-
-
 def test_max_deletes_refuses_a_larger_plan_unless_allowed(acr: Acr) -> None:
     acr.write("all.yaml", dump(BASE))
     acr.converge()

@@ -150,7 +150,7 @@ def sample_plan() -> Plan:
         target="production",
         endpoint="Maton connection 9e8b…dca",
         secrets=dict(SECRETS),
-        inputs={"manifests": "sha256:manifests", "account": "sha256:account"},
+        inputs={"manifests": "sha256:manifests"},
     )
 
 
@@ -160,7 +160,7 @@ def empty_plan(unmanaged: int = 14) -> Plan:
         unmanaged=unmanaged,
         target="production",
         endpoint="Maton connection 9e8b…dca",
-        inputs={"manifests": "sha256:manifests", "account": "sha256:account"},
+        inputs={"manifests": "sha256:manifests"},
     )
 
 
