@@ -12,20 +12,22 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
-from reconciler import __version__
+from reconciler import __version__, github
 from reconciler.apply import describe
-from reconciler.errors import ConfigError, PlanError, ReconcilerError
+from reconciler.errors import ConfigError, ManifestError, PlanError, ReconcilerError
 from reconciler.manifest import Desired, Policy, Project, Target, load_manifests, load_project
 from reconciler.plan import Change, Plan
 from reconciler.render import FORMATS, render
 from reconciler.review import compare_saved
 from reconciler.session import SANDBOX_STATE, Session
+from reconciler.words import plural
 
 EXIT_CHANGES = 2
 
@@ -34,6 +36,7 @@ EXIT_CHANGES = 2
 class Options:
     debug: bool = False
     project: str | None = None
+    no_color: bool = False
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -45,8 +48,9 @@ class Options:
     metavar="FILE",
     help="Project file (default: ./acr.yaml when it exists).",
 )
+@click.option("--no-color", is_flag=True, help="No colour, even on a terminal (or set NO_COLOR).")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, project: str | None) -> None:
+def cli(ctx: click.Context, debug: bool, project: str | None, no_color: bool) -> None:
     """acr keeps an ActiveCampaign account's tags, lists, custom fields, deal pipelines and
     stages, and webhooks in YAML manifests: `plan` shows what would change, `apply` changes it.
 
@@ -57,7 +61,26 @@ def cli(ctx: click.Context, debug: bool, project: str | None) -> None:
       ACR_RATE_LIMIT    requests per second per account (default 5, the API's limit)
     Use --sandbox on plan and apply to rehearse against the built-in sandbox instead.
     """
-    ctx.obj = Options(debug=debug, project=project)
+    ctx.obj = Options(debug=debug, project=project, no_color=no_color)
+
+
+def _set_option(ctx: click.Context, param: click.Parameter, value: object) -> None:
+    """Options of the group also accepted after the subcommand: ``acr plan --debug``."""
+    if value and param.name:
+        setattr(ctx.ensure_object(Options), param.name, value)
+
+
+def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for decorator in (
+        click.option("--debug", is_flag=True, expose_value=False, callback=_set_option,
+                     help="Show a traceback when something fails."),
+        click.option("--project", metavar="FILE", expose_value=False, callback=_set_option,
+                     help="Project file (default: ./acr.yaml when it exists)."),
+        click.option("--no-color", is_flag=True, expose_value=False, callback=_set_option,
+                     help="No colour, even on a terminal (or set NO_COLOR)."),
+    ):  # fmt: skip
+        command = decorator(command)
+    return command
 
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=str))
@@ -72,6 +95,7 @@ sandbox_option = click.option(
 @cli.command()
 @paths_argument
 @target_option
+@common_options
 @click.pass_obj
 def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> None:
     """Check the manifests offline: syntax, keys, types, references. Sends nothing."""
@@ -95,6 +119,7 @@ def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> None:
     "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes (0 when none)."
 )
 @sandbox_option
+@common_options
 @click.pass_obj
 def plan(
     opts: Options,
@@ -110,10 +135,14 @@ def plan(
     chosen = _target(project, target)
     desired = _load(project, paths, chosen)
     result = _make_plan(project, chosen, desired, sandbox)
-    click.echo(render(result, fmt), nl=False)
+    full_plan = _full_plan_hint(out)
+    click.echo(render(result, fmt, colour=_colour(opts), full_plan=full_plan), nl=False)
     if out:
         Path(out).write_text(render(result, "json"), encoding="utf-8")
         click.echo(f"Plan written to {out}.", err=True)
+    if github.in_actions(os.environ) and os.environ.get("GITHUB_STEP_SUMMARY"):
+        with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
+            summary.write(render(result, "markdown", full_plan=full_plan) + "\n")
     return EXIT_CHANGES if detailed_exitcode and not result.empty else 0
 
 
@@ -130,6 +159,7 @@ def plan(
     help="Allow up to N deletes (policy.max_deletes refuses more otherwise).",
 )  # fmt: skip
 @sandbox_option
+@common_options
 @click.pass_obj
 def apply(
     opts: Options,
@@ -147,7 +177,7 @@ def apply(
     desired = _load(project, paths, chosen)
     session = _session(chosen, sandbox)
     result = asyncio.run(session.plan(desired, _policy(project, chosen).prune))
-    click.echo(render(result, "text"), nl=False)
+    click.echo(render(result, "text", colour=_colour(opts)), nl=False)
     if saved:
         _check_saved(saved, result)
     if result.empty:
@@ -158,7 +188,7 @@ def apply(
     counts = Counter(c.action for c in result.changes)
     click.echo(
         f"Apply complete: {counts['create']} created, {counts['update']} updated, "
-        f"{counts['delete']} deleted ({len(report.done)} changes)."
+        f"{counts['delete']} deleted ({plural(len(report.done), 'change')})."
     )
 
 
@@ -296,12 +326,31 @@ def _confirm(result: Plan, yes: bool) -> None:
     if not sys.stdin.isatty():
         raise ConfigError("refusing to apply without confirmation: no terminal. Pass --yes.")
     summary = result.summary
+    account = f" ({result.endpoint})" if result.endpoint else ""
     question = (
-        f"Apply {summary['create']} create(s), {summary['update']} update(s) and "
-        f"{summary['delete']} delete(s) to target {result.target}?"
+        f"Apply {plural(summary['create'], 'create')}, {plural(summary['update'], 'update')} "
+        f"and {plural(summary['delete'], 'delete')} to target {result.target}{account}?\n"
+        "Only 'yes' is accepted to confirm"
     )
-    if not click.confirm(question, default=False, err=True):
+    answer = click.prompt(question, default="", show_default=False, err=True)
+    if answer.strip() != "yes":
         raise ConfigError("apply cancelled; nothing was changed.")
+
+
+def _colour(opts: Options) -> bool:
+    """Colour only on a terminal, and never with --no-color, NO_COLOR (no-color.org) or a
+    dumb terminal."""
+    if opts.no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
+def _full_plan_hint(out: str | None) -> str | None:
+    """Where a markdown plan cut to fit a comment sends readers for the whole plan."""
+    if not out:
+        return None
+    url = github.run_url(os.environ) if github.in_actions(os.environ) else None
+    return f"{out} (`acr plan --out`)" + (f", among the artifacts of {url}" if url else "")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -320,6 +369,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         if "--debug" in args:
             raise
         click.echo(f"Error: {exc}", err=True)
+        if isinstance(exc, ManifestError) and github.in_actions(os.environ):
+            for problem in exc.problems:
+                click.echo(github.annotation(problem), err=True)
         code = 1
     except Exception as exc:  # a bug: say so plainly, show the traceback only with --debug
         if "--debug" in args:

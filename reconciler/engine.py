@@ -13,6 +13,7 @@ from reconciler.kinds.base import Api
 from reconciler.manifest import Desired
 from reconciler.plan import Change, Plan, build_plan
 from reconciler.state import Reader, gather, read_account
+from reconciler.words import plural
 
 
 class AccountApi(Api, Reader, Protocol):
@@ -52,9 +53,15 @@ async def count_dependents(api: Api, changes: list[Change]) -> list[Change]:
         kind = KINDS[change.kind]
         number = await kind.count_dependents(api, change.live) if change.id else 0
         if change.note:  # the deals move first: say how many
-            return replace(
-                change, dependents=number, note=f"{number} {change.note}" if number else change.note
-            )
+            return replace(change, dependents=number, note=_moving(number, change.note))
         return replace(change, dependents=number, note=kind.describe_delete(change.live, number))
 
     return await gather(*(count(c) for c in changes))
+
+
+def _moving(number: int, note: str) -> str:
+    """``3 deals move to "Won" first`` / ``1 deal moves to "Won" first``."""
+    if not number or not note.startswith("deals move"):
+        return note
+    verb = "moves" if number == 1 else "move"
+    return f"{plural(number, 'deal')} {verb}{note.removeprefix('deals move')}"

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from reconciler.errors import PlanError
 from reconciler.kinds.base import Obj, Ref
+from reconciler.words import plural
 
 Action = Literal["create", "update", "delete"]
 PLAN_FORMAT = "acr-plan/1"
@@ -162,11 +163,23 @@ def build_plan(
 
 
 def _order_key(change: Change, rank: Mapping[str, int]) -> tuple[Any, ...]:
+    """Phase, kind and step decide what apply needs; within them, changes follow the
+    manifests (file, then line: a pipeline's stages are listed in position order), and
+    deletes, which no manifest lists, their parent and key."""
     phase = _PHASE[change.action]
     kind_rank = rank[change.kind] if phase == 0 else -rank[change.kind]
     position = change.desired.attrs.get("order", 0) if change.desired else 0
     parent = change.desired.parent if change.desired else ""
-    return (phase, kind_rank, _STEP[change.action], parent or "", position, change.key)
+    where = _source_order(change.source)
+    return (phase, kind_rank, _STEP[change.action], where, parent or "", position, change.key)
+
+
+def _source_order(source: str | None) -> tuple[str, int]:
+    """``manifests/tags.yaml:12`` as ("manifests/tags.yaml", 12), to sort by line number."""
+    if not source:
+        return ("", 0)
+    file, _, line = source.rpartition(":")
+    return (file, int(line)) if line.isdigit() else (source, 0)
 
 
 def kind_rank(depends_on: Mapping[str, Sequence[str]]) -> dict[str, int]:
@@ -198,7 +211,8 @@ def check_safety(changes: Sequence[Change]) -> None:
     ]
     if losses:
         lines = [
-            f'  {c.kind} "{c.label}": {c.dependents} deals would be deleted; {_GUARDED[c.kind]}'
+            f'  {c.kind} "{c.label}": {plural(c.dependents, "deal")} would be deleted; '
+            f"{_GUARDED[c.kind]}"
             for c in losses
         ]
         raise PlanError(

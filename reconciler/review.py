@@ -34,7 +34,8 @@ def compare_saved(saved: Mapping[str, Any], fresh: Plan) -> list[str]:
     new = {(c.kind, c.key): masked_data(c, fresh.secrets) for c in fresh.changes}
     labels = {(c.kind, c.key): c.label for c in fresh.changes}
     account = _Account(fresh)
-    touched = saved.get("live") if isinstance(saved.get("live"), Mapping) else {}
+    live = saved.get("live")
+    touched: Mapping[str, Any] = live if isinstance(live, Mapping) else {}
     for ref in [*old, *(r for r in new if r not in old)]:
         if old.get(ref) == new.get(ref):
             continue

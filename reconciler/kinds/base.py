@@ -113,6 +113,10 @@ class Kind(ABC):
         """What goes with ``obj`` when it is deleted (``count`` from ``count_dependents``)."""
         return None
 
+    def aside(self, obj: Obj) -> str | None:
+        """What plans show beside ``obj``'s label (a field's perstag beside its title)."""
+        return None
+
     def implied(self, parent: Obj) -> list[Obj]:
         """Objects of this kind that the API creates by itself with a new ``parent`` (a new
         pipeline's three stages). They have no id until the parent exists; diff reuses them."""

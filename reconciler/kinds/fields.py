@@ -112,7 +112,7 @@ class FieldKind(Kind):
             Obj(
                 kind=self.name,
                 key=perstag,
-                label=perstag,
+                label=spec.title,
                 attrs=managed(spec, values, always=always),
                 source=source,
                 aliases=tuple(sorted(aliases - {perstag})),
@@ -165,12 +165,15 @@ class FieldKind(Kind):
         return Obj(
             self.name,
             attrs["perstag"],
-            attrs["perstag"],
+            attrs["title"] or attrs["perstag"],
             attrs,
             id=str(row["id"]),
             aliases=("title:" + casefold(attrs["title"]),),
             extra=live,
         )
+
+    def aside(self, obj: Obj) -> str | None:
+        return str(obj.attrs.get("perstag") or obj.key)
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
         return "the values contacts hold in it are deleted"

@@ -32,6 +32,7 @@ from reconciler.kinds.stages import (
     refuse_if_deals,
     stage_key,
 )
+from reconciler.words import plural
 
 if TYPE_CHECKING:
     from reconciler.plan import Change
@@ -102,7 +103,7 @@ class PipelineKind(Kind):
         return out
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
-        return f"{count} deals would be deleted with its stages" if count else None
+        return f"{plural(count, 'deal')} would be deleted with its stages" if count else None
 
     async def count_dependents(self, api: Api, obj: Obj) -> int:
         return await count_deals(api, "group", obj.id)

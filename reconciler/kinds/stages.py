@@ -14,6 +14,7 @@ from pydantic import Field
 
 from reconciler.errors import PlanError
 from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Spec, as_int, as_str, casefold, managed
+from reconciler.words import plural
 
 if TYPE_CHECKING:
     from reconciler.plan import Change
@@ -140,7 +141,7 @@ class StageKind(Kind):
         ]
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
-        return f"{count} deals would be deleted with it" if count else None
+        return f"{plural(count, 'deal')} would be deleted with it" if count else None
 
     async def count_dependents(self, api: Api, obj: Obj) -> int:
         return await count_deals(api, "stage", obj.id)
@@ -205,7 +206,7 @@ async def refuse_if_deals(api: Api, by: str, object_id: str, what: str) -> None:
     count = await count_deals(api, by, object_id)
     if count:
         raise PlanError(
-            f"{what} has {count} deal(s) now, so deleting it would delete them; "
+            f"{what} has {plural(count, 'deal')} now, so deleting it would delete them; "
             "nothing was deleted. Move the deals, or name the stage in another stage's "
             "`absorbs`, and plan again."
         )

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reconciler.kinds import KINDS
 from reconciler.plan import AttrDiff, Change, Plan, mask, mask_pair
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
@@ -30,11 +31,17 @@ class Row:
     note: str  # why and what else happens ("pruned: not in the manifests"), or ""
     details: tuple[str, ...]  # 'name: "News" -> "Newsletter"', one per attribute
     source: str | None  # "manifests/tags.yaml:2"
+    aside: str = ""  # shown beside the label: a field's perstag
+
+    @property
+    def name(self) -> str:
+        """``"Plan" (PLAN)``: the label quoted, with what the kind shows beside it."""
+        return f"{quote(self.label)} ({self.aside})" if self.aside else quote(self.label)
 
     @property
     def head(self) -> str:
         """``+ tag "VIP Customer"``: the row's first line, without indentation or note."""
-        return f"{self.symbol} {self.kind} {quote(self.label)}"
+        return f"{self.symbol} {self.kind} {self.name}"
 
 
 def rows(plan: Plan) -> list[Row]:
@@ -82,7 +89,14 @@ def _row(change: Change, secrets: Mapping[str, str]) -> Row:
         note=_masked(note, secrets),
         details=details,
         source=_masked(change.source, secrets) if change.source else None,
+        aside=_masked(_aside(change), secrets),
     )
+
+
+def _aside(change: Change) -> str:
+    kind = KINDS.get(change.kind)
+    obj = change.desired or change.live
+    return (kind.aside(obj) or "") if kind is not None and obj is not None else ""
 
 
 def describe(diff: AttrDiff, secrets: Mapping[str, str]) -> str:

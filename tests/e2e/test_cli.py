@@ -125,7 +125,7 @@ def test_a_failure_mid_apply_reports_done_failed_and_not_attempted_then_converge
     monkeypatch.setattr("reconciler.session.make_plan", plan_then_race)
     result = acr("apply", "--yes")
     assert result.code == 1 and "Traceback" not in result.err
-    assert "apply stopped: 1 change(s) failed:" in result.err
+    assert "apply stopped: 1 change failed:" in result.err
     assert '+ tag "VIP": ' in result.err and "Duplicate" in result.err
     assert "done (" in result.err and "not attempted (" in result.err
     monkeypatch.setattr("reconciler.session.make_plan", real)

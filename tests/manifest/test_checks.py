@@ -89,7 +89,7 @@ def test_dangling_references_suggest_the_closest_list(write: Write) -> None:
     assert problems("lists.yaml", "hooks.yaml") == [
         'hooks.yaml:6:11: webhooks[0].list: webhook "CRM sync": list "newsleter" is not defined; '
         'did you mean "newsletter"?',
-        'hooks.yaml:10:25: fields[0].lists[1]: field "PLAN": list "customers" is not defined; '
+        'hooks.yaml:10:25: fields[0].lists[1]: field "Plan": list "customers" is not defined; '
         "define it under lists:",
     ]
 

@@ -42,7 +42,12 @@ def test_huge_plan_stays_under_githubs_limit() -> None:
     out = render_markdown(plan)
     assert len(out) <= MAX_CHARS
     shown = len([line for line in out.splitlines() if re.match(r"\| [+~-] \|", line)])
-    notice = re.search(r"^… (\d+) more changes not shown; see the JSON plan\.$", out, re.M)
+    notice = re.search(
+        r"^… (\d+) more changes not shown \(\d+ to create, \d+ to update\), "
+        r"to stay under GitHub.s comment limit; see the JSON plan\.$",
+        out,
+        re.M,
+    )
     assert notice is not None
     assert shown > 100 and shown + int(notice[1]) == 5000
     assert len(re.findall(r'^[+~] tag "Tag \d+', out, re.M)) == shown  # details of the same ones
@@ -54,3 +59,8 @@ def test_huge_plan_stays_under_githubs_limit() -> None:
 
 def test_huge_plan_is_deterministic() -> None:
     assert render_markdown(huge_plan(3000)) == render_markdown(huge_plan(3000))
+
+
+def test_a_cut_plan_says_where_the_full_plan_is() -> None:
+    out = render_markdown(huge_plan(3000), full_plan="plan.json (`acr plan --out`)")
+    assert "; the full plan is in plan.json (\\`acr plan --out\\`)." in out
