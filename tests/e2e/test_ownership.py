@@ -166,8 +166,6 @@ def test_deals_that_arrive_after_the_plan_stop_the_delete(
     monkeypatch.setattr("reconciler.session.make_plan", plan_then_add_deals)
     result = applied("apply", "--yes")
     assert (
-        result.code == 1
-        and "has 1 deal now" in result.err
-        and "nothing was deleted" in result.err
+        result.code == 1 and "has 1 deal now" in result.err and "nothing was deleted" in result.err
     )
     assert len(_deals(applied)) == 1
