@@ -2,8 +2,9 @@
 
 A heading, a summary line, a table with one row per change and the attribute details in a
 collapsed section. GitHub refuses comments longer than ``MAX_CHARS``; a plan that would not
-fit shows its first changes, says how many of each action were left out, and where the whole
-plan is (``full_plan``: the ``--out`` file, kept as a CI artifact; otherwise the JSON plan).
+fit in ``LIMIT`` shows its first changes, says how many of each action were left out, and
+where the whole plan is (``full_plan``: the ``--out`` file, kept as a CI artifact; otherwise
+the JSON plan).
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from reconciler.render.rows import Row, rows, tally, title
 from reconciler.words import plural
 
 MAX_CHARS = 65_536  # GitHub's limit on a comment body
+# Kept free for a line a workflow puts before the plan (the sticky comment's marker). GitHub
+# may count the limit in other units than characters [UNK]; the plan is mostly ASCII.
+RESERVED = 200
+LIMIT = MAX_CHARS - RESERVED
 TABLE_HEAD = ("| | Kind | Name | Notes |", "| --- | --- | --- | --- |")
 DETAIL_INDENT = "     "
 
@@ -24,18 +29,18 @@ _NEWLINES = re.compile(r"\r\n|\r|\n")
 
 
 def render_markdown(plan: Plan, full_plan: str | None = None) -> str:
-    """The whole comment, cut after as many changes as fit under ``MAX_CHARS``."""
+    """The whole comment, cut after as many changes as fit in ``LIMIT``."""
     table = rows(plan)
     fence = _fence(table)
     shown = len(table)
     where = f"the full plan is in {full_plan}" if full_plan else "see the JSON plan"
     text = _document(plan, table, shown, fence, where)
-    if len(text) <= MAX_CHARS:
+    if len(text) <= LIMIT:
         return text
     low, high = 0, shown - 1  # the largest count of changes that fits is in [low, high]
     while low < high:
         middle = (low + high + 1) // 2
-        if len(_document(plan, table, middle, fence, where)) <= MAX_CHARS:
+        if len(_document(plan, table, middle, fence, where)) <= LIMIT:
             low = middle
         else:
             high = middle - 1
