@@ -66,3 +66,15 @@ def test_run_url() -> None:
     }
     assert run_url(env) == "https://github.com/o/r/actions/runs/7"
     assert run_url({}) is None
+
+
+def test_a_cut_markdown_plan_points_at_the_plan_file_among_the_runs_artifacts(
+    actions: Acr,
+) -> None:
+    from reconciler.cli import _full_plan_hint
+
+    assert _full_plan_hint("plan.json") == (
+        "plan.json (`acr plan --out`), among the artifacts of "
+        "https://github.com/acme/marketing/actions/runs/42"
+    )
+    assert _full_plan_hint(None) is None
