@@ -92,12 +92,24 @@ def _what_moved(
             return "changed on the account since the plan was made: " + ", ".join(names)
     elif (old or {}).get("action") == "create" and account.find(kind, key, None) is not None:
         return "created on the account since the plan was made"
+    if old is None and new is not None:
+        return _unreviewed(new)
     old, new = old or {}, new or {}
     parts = (
         [_diff_text(old.get("diff"), new.get("diff"))] if old.get("diff") != new.get("diff") else []
     )
     parts += sorted(k for k in {*old, *new} - {"diff"} if old.get(k) != new.get(k))
     return "differs in: " + "; ".join(parts) if parts else "the account changed under it"
+
+
+def _unreviewed(change: Entry) -> str:
+    """What a change that no one reviewed would do."""
+    rows = [d for d in change.get("diff") or [] if isinstance(d, Mapping)]
+    if rows:
+        return "would change " + ", ".join(f"{d.get('path')} {_pair(d)}" for d in rows)
+    if change.get("action") == "create":
+        return "missing from the account"
+    return str(change.get("reason") or "now to be deleted")
 
 
 def _diff_text(old: Any, new: Any) -> str:

@@ -73,7 +73,10 @@ def test_a_saved_plan_is_refused_when_other_managed_objects_now_need_changes(acr
         api.put(f"/lists/{newsletter['id']}", json={"list": {"name": "Renamed by hand"}})
     result = acr("apply", "--yes", "--plan", "reviewed.json")
     assert result.code == 1
-    assert '~ list "newsletter": newly planned, not in the reviewed plan' in result.err
+    assert (
+        '~ list "newsletter": newly planned, not in the reviewed plan (would change name '
+        '"Renamed by hand" -> "Newsletter")' in result.err
+    )
     assert _tag(acr, "VIP")["description"] == "Top customers"
 
 
