@@ -59,7 +59,11 @@ def test_the_schema_check_can_fail(tmp_path: Path) -> None:
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_every_workflow_is_serialised_per_account_and_uses_the_action(path: Path) -> None:
     workflow = _load(path)
-    assert workflow["concurrency"] == {"group": "acr-production", "cancel-in-progress": False}
+    assert workflow["concurrency"] == {
+        "group": "acr-production",
+        "cancel-in-progress": False,
+        "queue": "max",
+    }
     uses = [s.get("uses", "") for job in workflow["jobs"].values() for s in job["steps"]]
     assert any(ACTION_REF.match(u) for u in uses), uses
 
