@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from reconciler.diff import diff
+from reconciler.errors import PlanError
 from reconciler.kinds import KINDS, dependency_graph
 from reconciler.kinds.base import Api
 from reconciler.manifest import Desired
@@ -29,6 +30,7 @@ async def make_plan(
 ) -> Plan:
     account = await read_account(client)
     found = diff(desired.objects, account.objects, prune=prune)
+    check_refusals(found.changes)
     changes = await count_dependents(client, found.changes)
     return build_plan(
         changes,
@@ -57,3 +59,16 @@ async def count_dependents(api: Api, changes: list[Change]) -> list[Change]:
         return replace(change, dependents=number, note=kind.describe_delete(change.live, number))
 
     return await gather(*(count(c) for c in changes))
+
+
+def check_refusals(changes: list[Change]) -> None:
+    """Refuse a plan with changes the API cannot make (each kind says which), naming each
+    one and the manifest entry it comes from."""
+    lines = []
+    for change in changes:
+        reason = KINDS[change.kind].refusal(change)
+        if reason:
+            where = f" ({change.source})" if change.source else ""
+            lines.append(f'  {change.kind} "{change.label}"{where}: {reason}')
+    if lines:
+        raise PlanError("refusing to plan changes the API cannot make:\n" + "\n".join(lines))

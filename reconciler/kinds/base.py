@@ -80,6 +80,7 @@ class Ids(Protocol):
 
     def __getitem__(self, ref: Ref) -> str: ...
     def __setitem__(self, ref: Ref, value: str) -> None: ...
+    def get(self, ref: Ref) -> str | None: ...
 
 
 class Spec(BaseModel):
@@ -111,6 +112,11 @@ class Kind(ABC):
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
         """What goes with ``obj`` when it is deleted (``count`` from ``count_dependents``)."""
+        return None
+
+    def refusal(self, change: Change) -> str | None:
+        """Why the API cannot make ``change`` (an attribute fixed once created), or None.
+        A plan with any such change is refused, naming each one and where it comes from."""
         return None
 
     def implied(self, parent: Obj) -> list[Obj]:
