@@ -8,12 +8,13 @@ from dataclasses import replace
 from typing import Protocol
 
 from reconciler.diff import diff
-from reconciler.errors import PlanError
+from reconciler.errors import AuthError
 from reconciler.kinds import KINDS, dependency_graph
 from reconciler.kinds.base import Api
 from reconciler.manifest import Desired
+from reconciler.online import access_error, check_online
 from reconciler.plan import Change, Plan, build_plan
-from reconciler.state import Reader, gather, read_account
+from reconciler.state import Account, Reader, gather, needed, read_account
 
 
 class AccountApi(Api, Reader, Protocol):
@@ -28,10 +29,17 @@ async def make_plan(
     target: str = "default",
     endpoint: str = "",
 ) -> Plan:
-    account = await read_account(client)
-    found = diff(desired.objects, account.objects, prune=prune)
-    check_refusals(found.changes)
-    changes = await count_dependents(client, found.changes)
+    try:
+        read, _ = await gather(  # the online checks run alongside the reads
+            read_account(client, needed(desired.objects, prune)),
+            check_online(client, desired.objects),
+        )
+        assert isinstance(read, Account)
+        account = read
+        found = diff(desired.objects, account.objects, prune=prune)
+        changes = await count_dependents(client, found.changes)
+    except AuthError as exc:
+        raise access_error(exc, endpoint) from exc
     return build_plan(
         changes,
         depends_on=dependency_graph(),
@@ -59,16 +67,3 @@ async def count_dependents(api: Api, changes: list[Change]) -> list[Change]:
         return replace(change, dependents=number, note=kind.describe_delete(change.live, number))
 
     return await gather(*(count(c) for c in changes))
-
-
-def check_refusals(changes: list[Change]) -> None:
-    """Refuse a plan with changes the API cannot make (each kind says which), naming each
-    one and the manifest entry it comes from."""
-    lines = []
-    for change in changes:
-        reason = KINDS[change.kind].refusal(change)
-        if reason:
-            where = f" ({change.source})" if change.source else ""
-            lines.append(f'  {change.kind} "{change.label}"{where}: {reason}')
-    if lines:
-        raise PlanError("refusing to plan changes the API cannot make:\n" + "\n".join(lines))

@@ -14,9 +14,10 @@ import httpx
 from reconciler.apply import Progress, apply_plan
 from reconciler.client import Client, Endpoint, endpoint_from_env
 from reconciler.engine import make_plan
-from reconciler.errors import ApplyReport, ConfigError
+from reconciler.errors import ApplyReport, ConfigError, VerifyError
 from reconciler.manifest import Desired, Target
 from reconciler.plan import Plan
+from reconciler.verify import verify
 
 SANDBOX_STATE = Path(".acr/sandbox.json")
 SANDBOX_HOST = "http://sandbox.acr"
@@ -62,8 +63,14 @@ class Session:
             )
 
     async def apply(self, plan: Plan, progress: Progress | None = None) -> ApplyReport:
+        """Apply ``plan``, then read back what it wrote (``verify``): ``VerifyError`` when
+        something did not take."""
         async with self.client() as client:
-            return await apply_plan(client, plan, progress=progress)
+            report = await apply_plan(client, plan, progress=progress)
+            problems = await verify(client, plan)
+        if problems:
+            raise VerifyError(problems, report)
+        return report
 
 
 def rate_from_env(env: Mapping[str, str]) -> float:

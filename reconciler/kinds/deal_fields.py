@@ -9,20 +9,23 @@ create-custom-deal-field-meta]; it joins the account's deal group.
 ``PUT`` takes ``fieldLabel``, ``fieldOptions``, ``fieldDefault``, ``isFormVisible`` and
 ``displayOrder`` only [V-docs OAS update-a-custom-deal-field-meta]: the type and whether the
 field is required are set when it is created and cannot be changed through the API, so a
-plan that would change either is refused (``refusal``).
+plan that would change either is refused (``fixed`` and ``replace``). Like pipelines, deal
+fields need Deals access [R2; INF for this endpoint].
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
-from reconciler.errors import ConfigError
+from reconciler.errors import ConfigError, PlanError
 from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Spec, as_bool, as_str, casefold, managed
+from reconciler.kinds.stages import DEALS_ACCESS
 
 if TYPE_CHECKING:
-    from reconciler.plan import Change
+    from reconciler.plan import AttrDiff, Change
 
 DealFieldType = Literal[
     "text", "textarea", "date", "datetime", "dropdown", "multiselect", "radio", "checkbox",
@@ -40,7 +43,7 @@ PAGE = 100
 # get-all-custom-field-groups]; that type_id 2 means "deal" on every account is [INF].
 DEAL_GROUP_LABEL = "{**DEAL_DEFAULT**}"
 DEAL_GROUP_TYPE = 2
-GROUP_REF = ("deal_field_group", "deals")  # where apply keeps the group id once found
+GROUP_MEMO = "deal_field_group"  # ids.memo key: the group's id, once found in a run
 
 
 class DealFieldSpec(Spec):
@@ -105,6 +108,9 @@ class DealFieldKind(Kind):
     collection = "dealCustomFieldMeta"
     spec = DealFieldSpec
     dependents = "deals"
+    fixed = FIXED
+    access = DEALS_ACCESS
+    access_paths = (PATH, "/groupMembers")
 
     def desired(self, spec: DealFieldSpec, source: str) -> list[Obj]:
         values = {
@@ -142,16 +148,15 @@ class DealFieldKind(Kind):
         }
         return Obj(self.name, casefold(label), label, attrs, id=str(row["id"]))
 
-    def refusal(self, change: Change) -> str | None:
-        fixed = [d for d in change.diff if d.path in FIXED]
-        if change.action != "update" or not fixed:
-            return None
+    def replace(self, want: Obj, have: Obj, fixed: Sequence[AttrDiff]) -> list[Change]:
+        """Never: a deal field is not replaced by acr; the plan is refused, located."""
+        where = f" ({want.source})" if want.source else ""
         what = "; ".join(f"{d.path} {d.before!r} -> {d.after!r}" for d in fixed)
-        return (
-            f"{what}: ActiveCampaign cannot change a deal field's "
-            f"{' or '.join(d.path for d in fixed)} once it exists. Put the live value back in "
-            "the manifest, or give the field a new label (a new field; delete the old one "
-            "in ActiveCampaign, with the values deals hold in it)"
+        raise PlanError(
+            f'deal_field "{want.label}"{where}: {what}: ActiveCampaign cannot change a deal '
+            f"field's {' or '.join(d.path for d in fixed)} once it exists. Put the live value "
+            "back in the manifest, or give the field a new label (a new field; delete the old "
+            "one in ActiveCampaign, with the values deals hold in it)."
         )
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
@@ -167,7 +172,8 @@ class DealFieldKind(Kind):
                     return {ENVELOPE: row}
             return None
 
-        body = await api.create(PATH, {ENVELOPE: _payload(change.desired.attrs)}, find=find)
+        payload = {ENVELOPE: _payload(change.desired.attrs)}
+        body = await api.create("/dealCustomFieldMeta", payload, find=find)
         field_id = str(body[ENVELOPE]["id"])
         member = {"group_id": int(group), "rel_id": int(field_id), "ordernum": None}
         await api.create("/groupMembers", {"groupMember": member})
@@ -178,10 +184,10 @@ class DealFieldKind(Kind):
         changed = {d.path for d in change.diff} - set(FIXED)
         attrs = {k: v for k, v in change.desired.attrs.items() if k in changed}
         if attrs:
-            await api.put(f"{PATH}/{change.id}", {ENVELOPE: _payload(attrs)})
+            await api.put(f"/dealCustomFieldMeta/{change.id}", {ENVELOPE: _payload(attrs)})
 
     async def delete(self, api: Api, change: Change, ids: Ids) -> None:
-        await api.delete(f"{PATH}/{change.id}")
+        await api.delete(f"/dealCustomFieldMeta/{change.id}")
 
 
 _API_KEYS = {
@@ -206,7 +212,7 @@ async def _all_rows(api: Api) -> list[dict[str, Any]]:
     """Every field, page by page; the list may have no ``meta``, so a short page ends it."""
     rows: list[dict[str, Any]] = []
     while True:
-        found = await api.get(PATH, {"limit": PAGE, "offset": len(rows)})
+        found = await api.get("/dealCustomFieldMeta", {"limit": PAGE, "offset": len(rows)})
         page = list(found.get("dealCustomFieldMeta") or [])
         rows += page
         if len(page) < PAGE:
@@ -215,7 +221,7 @@ async def _all_rows(api: Api) -> list[dict[str, Any]]:
 
 async def _deal_group(api: Api, ids: Ids) -> str:
     """The id of the field group new deal fields join, read once per apply."""
-    known = ids.get(GROUP_REF)
+    known: str | None = ids.memo.get(GROUP_MEMO)
     if known is not None:
         return known
     found = await api.get("/groupMembers", {"limit": PAGE})
@@ -230,5 +236,5 @@ async def _deal_group(api: Api, ids: Ids) -> str:
             f"{DEAL_GROUP_LABEL}), so a new deal field would not show on deal pages; "
             "check that the user has Deals access"
         )
-    ids[GROUP_REF] = str(chosen["id"])
+    ids.memo[GROUP_MEMO] = str(chosen["id"])
     return str(chosen["id"])

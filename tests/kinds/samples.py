@@ -18,6 +18,8 @@ class Sample:
     # (manifest key, new value, the attribute the plan shows changed)
     changes: tuple[tuple[str, Any, str], ...]
     prune: str | None  # the section pruned to delete it; None: leaving it out deletes it
+    # A new value for each of the kind's ``fixed`` attributes (never changed in place)
+    fixed: tuple[tuple[str, Any], ...] = ()
 
     def edit(self, key: str, value: Any) -> dict[str, Any]:
         data = copy.deepcopy(self.manifest)
@@ -73,10 +75,11 @@ SAMPLES: dict[str, Sample] = {
          "fields": [{"title": "Plan", "type": "dropdown", "description": "The plan",
                      "default": "free", "options": ["free", "pro"], "lists": ["newsletter"]}]},
         "fields.0", "title", "Tier",
-        (("type", "radio", "type"), ("description", "Plan", "description"),
+        (("description", "Plan", "description"),
          ("default", "pro", "default"), ("options", ["pro", "free", "max"], "options"),
          ("lists", ["customers"], "lists"), ("lists", "all", "lists")),
         prune="fields",
+        fixed=(("type", "radio"),),
     ),
     "pipeline": Sample(
         {"pipelines": [{"title": "Sales", "currency": "usd", "stages": ["Lead", "Won"]}]},
@@ -111,5 +114,6 @@ SAMPLES: dict[str, Sample] = {
         (("options", ["Inbound", "Outbound", "Partner"], "options"),
          ("default", "Outbound", "default"), ("visible", False, "visible")),
         prune="deal_fields",
+        fixed=(("type", "multiselect"), ("required", False)),
     ),
 }  # fmt: skip

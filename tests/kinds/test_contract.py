@@ -1,6 +1,7 @@
 """The kind contract, the same for every registered kind: from an empty account the kind's
 objects are created and read back as the manifests say (round trip); each attribute it
-manages is one update of that attribute; a rename through ``renamed_from`` keeps the id; and
+manages is one update of that attribute; a ``fixed`` one is never updated in place (the plan
+is refused or replaces the object); a rename through ``renamed_from`` keeps the id; and
 leaving an object out (its section pruned) is one delete. A new kind passes or fails this on
 its own, given a sample in ``samples.py``."""
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from reconciler.errors import PlanError
 from reconciler.kinds import KINDS
 from reconciler.manifest import load_manifests
 
@@ -81,6 +83,23 @@ def test_each_attribute_is_one_update_that_converges(
     assert [(c.action, c.kind) for c in plan.changes] == [("update", name)]
     assert [d.path for d in plan.changes[0].diff] == [attribute]
     account.apply(manifest)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_fixed_attributes_are_never_updated_in_place(
+    name: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    found = sample(name)
+    assert sorted(k for k, _ in found.fixed) == sorted(KINDS[name].fixed), "a sample per fixed"
+    account = applied(name, tmp_path, tmp_path_factory)
+    for key, value in found.fixed:
+        try:
+            plan = account.plan(found.edit(key, value))
+        except PlanError as refused:
+            assert found.edit(key, value)[found.entry.split(".")[0]] and str(refused)
+            continue
+        updates = [c for c in plan.changes if c.action == "update" and c.kind == name]
+        assert not [d for c in updates for d in c.diff if d.path == key]
 
 
 @pytest.mark.parametrize("name", NAMES)

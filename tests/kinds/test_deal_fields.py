@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from reconciler.errors import ApplyError, ManifestError, PlanError
+from reconciler.errors import ApplyError, AuthError, ManifestError, PlanError
 from reconciler.kinds import KINDS, RawCollection
 from reconciler.kinds.deal_fields import DealFieldKind, DealFieldSpec
 from reconciler.manifest import load_manifests
@@ -128,3 +128,12 @@ def test_a_delete_says_what_deals_lose(tmp_path: Path) -> None:
 
 def test_the_kind_is_registered_after_webhooks() -> None:
     assert isinstance(KIND, DealFieldKind) and list(KINDS)[-1] == "deal_field"
+
+
+def test_without_deals_access_the_plan_says_so(tmp_path: Path) -> None:
+    account = SandboxAccount(tmp_path)
+    account.store.connections[0].account.settings["deals_access"] = False
+    with pytest.raises(AuthError, match="Deals access is missing") as caught:
+        account.plan(manifest(SOURCE))
+    assert "/dealCustomFieldMeta" in str(caught.value)
+    assert account.plan({"tags": [{"name": "VIP"}]}).changes  # other kinds still plan

@@ -10,6 +10,7 @@ from reconciler.sandbox.routes import (
     field_options,
     field_rels,
     fields,
+    groups,
     lists,
     pipelines,
     stages,
@@ -28,6 +29,7 @@ MODULES = (
     webhooks,
     deal_fields,
     crm,
+    groups,
 )
 
 
