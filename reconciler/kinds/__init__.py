@@ -27,7 +27,7 @@ KINDS: dict[str, Kind] = {
         StageKind(),
         WebhookKind(),
         DealFieldKind(),
-    )  # fmt: skip
+    )
 }
 
 

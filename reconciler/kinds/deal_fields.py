@@ -181,10 +181,10 @@ class DealFieldKind(Kind):
 
     async def update(self, api: Api, change: Change, ids: Ids) -> None:
         assert change.desired is not None
-        changed = {d.path for d in change.diff} - set(FIXED)
+        # Only what changed; a fixed attribute never gets here (``replace`` refuses it).
+        changed = {d.path for d in change.diff}
         attrs = {k: v for k, v in change.desired.attrs.items() if k in changed}
-        if attrs:
-            await api.put(f"/dealCustomFieldMeta/{change.id}", {ENVELOPE: _payload(attrs)})
+        await api.put(f"/dealCustomFieldMeta/{change.id}", {ENVELOPE: _payload(attrs)})
 
     async def delete(self, api: Api, change: Change, ids: Ids) -> None:
         await api.delete(f"/dealCustomFieldMeta/{change.id}")

@@ -137,3 +137,35 @@ def test_without_deals_access_the_plan_says_so(tmp_path: Path) -> None:
         account.plan(manifest(SOURCE))
     assert "/dealCustomFieldMeta" in str(caught.value)
     assert account.plan({"tags": [{"name": "VIP"}]}).changes  # other kinds still plan
+
+
+def test_an_ambiguous_create_is_found_on_the_account_not_sent_again(tmp_path: Path) -> None:
+    from reconciler.sandbox.records import new_deal_field
+
+    account = SandboxAccount(tmp_path)
+    rows = account.store.connections[0].account
+    for number in range(100):  # the look-up reads two pages
+        rows.insert("dealCustomFieldMeta", new_deal_field(
+            {"fieldLabel": f"Other {number}", "fieldType": "text"}, number + 1))  # fmt: skip
+    served = account.app
+
+    async def lost_answer(scope: Any, receive: Any, send: Any) -> None:
+        """The first create is made, but its answer is a 502 (``error but done``)."""
+        failing = scope.get("method") == "POST" and scope["path"].endswith("/dealCustomFieldMeta")
+        failing = failing and not account.requests.count(("POST", "/dealCustomFieldMeta"))
+
+        async def send_502(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "status": 502}
+            await send(message)
+
+        await served(scope, receive, send_502 if failing else send)
+
+    account.app = lost_answer
+    account.apply(manifest(SOURCE))
+    assert (
+        len([r for r in rows.rows("dealCustomFieldMeta") if r["fieldLabel"] == "Deal Source"]) == 1
+    )
+    assert account.requests.count(("POST", "/dealCustomFieldMeta")) == 1
+    offsets = [r for r in account.requests if r == ("GET", "/dealCustomFieldMeta")]
+    assert len(offsets) >= 3  # the plan's read, then the look-up's two pages
