@@ -125,12 +125,12 @@ def test_invalid_project_file_reports_every_problem_located(write: Write) -> Non
           c: [1]
         """,
     )
-    protect = "^(tags|lists|fields|pipelines|webhooks):.+$"
+    protect = "^(tags|lists|fields|pipelines|webhooks|deal_fields):.+$"
     assert messages("acr.yaml") == [
         'acr.yaml:1:1: manifest: unknown key "manifest"; did you mean "manifests"? '
         "Allowed keys: manifests, vars, policy, targets",
         'acr.yaml:3:11: policy.prune[0]: "tag" is not one of: tags, lists, fields, pipelines, '
-        'webhooks; did you mean "tags"?',
+        'webhooks, deal_fields; did you mean "tags"?',
         f'acr.yaml:4:13: policy.protect[0]: "VIP*" does not match the pattern {protect} '
         '("section:glob" patterns of objects never deleted or changed: "tags:VIP*")',
         "acr.yaml:5:16: policy.max_deletes: must be at least 0, got -1",

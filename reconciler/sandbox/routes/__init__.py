@@ -6,6 +6,7 @@ from starlette.routing import BaseRoute
 
 from reconciler.sandbox.routes import (
     crm,
+    deal_fields,
     field_options,
     field_rels,
     fields,
@@ -17,7 +18,19 @@ from reconciler.sandbox.routes import (
     webhooks,
 )
 
-MODULES = (tags, lists, fields, field_options, field_rels, pipelines, stages, webhooks, crm, groups)
+MODULES = (
+    tags,
+    lists,
+    fields,
+    field_options,
+    field_rels,
+    pipelines,
+    stages,
+    webhooks,
+    deal_fields,
+    crm,
+    groups,
+)
 
 
 def api_routes() -> list[BaseRoute]:
