@@ -19,12 +19,14 @@ from pathlib import Path
 import click
 
 from reconciler import __version__
-from reconciler.apply import describe
+from reconciler.apply import Progress, describe
 from reconciler.errors import ConfigError, PlanError, ReconcilerError
-from reconciler.manifest import Desired, Policy, Project, Target, load_manifests, load_project
+from reconciler.fleet import apply_targets, exit_code, plan_targets, render_plans
+from reconciler.manifest import Desired, Policy, Project, Target, load_project
 from reconciler.plan import Change, Plan, compare_saved
 from reconciler.render import FORMATS, render
-from reconciler.session import SANDBOX_STATE, Session
+from reconciler.session import SANDBOX_STATE
+from reconciler.targets import Run, choose, load_for, policy_for
 
 EXIT_CHANGES = 2
 
@@ -61,6 +63,9 @@ def cli(ctx: click.Context, debug: bool, project: str | None) -> None:
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 target_option = click.option("--target", "-t", metavar="NAME", help="A target of acr.yaml.")
+all_targets_option = click.option(
+    "--all-targets", is_flag=True, help="Every target of acr.yaml, concurrently."
+)
 sandbox_option = click.option(
     "--sandbox",
     is_flag=True,
@@ -73,13 +78,22 @@ sandbox_option = click.option(
 @target_option
 @click.pass_obj
 def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> None:
-    """Check the manifests offline: syntax, keys, types, references. Sends nothing."""
+    """Check the manifests offline: syntax, keys, types, references. Sends nothing.
+    With targets and no --target (nor default_target), checks them with every target's vars."""
     project = load_project(opts.project)
-    desired = _load(project, paths, _target(project, target))
+    chosen = _validated_targets(project, target)
+    for each_target in chosen:
+        desired = load_for(project, paths, each_target)
+        for warning in desired.warnings:
+            click.echo(f"Warning: {warning}", err=True)
     counts = Counter(obj.kind for obj in desired.objects)
     summary = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(counts.items()))
     files = len(desired.files)
-    click.echo(f"Valid: {summary or 'nothing'} in {files} file{'s' if files != 1 else ''}.")
+    names = [t.name for t in chosen if t is not None]
+    against = f" (targets: {', '.join(names)})" if len(names) > 1 else ""
+    click.echo(
+        f"Valid: {summary or 'nothing'} in {files} file{'s' if files != 1 else ''}{against}."
+    )
 
 
 @cli.command()
@@ -93,12 +107,14 @@ def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> None:
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes (0 when none)."
 )
+@all_targets_option
 @sandbox_option
 @click.pass_obj
 def plan(
     opts: Options,
     paths: tuple[str, ...],
     target: str | None,
+    all_targets: bool,
     fmt: str,
     out: str | None,
     detailed_exitcode: bool,
@@ -106,9 +122,16 @@ def plan(
 ) -> int:
     """Show what apply would change. Reads the account; never writes to it."""
     project = load_project(opts.project)
-    chosen = _target(project, target)
-    desired = _load(project, paths, chosen)
-    result = _make_plan(project, chosen, desired, sandbox)
+    chosen = choose(project, target, all_targets=all_targets)
+    run = _run(sandbox)
+    if all_targets:
+        if out:
+            raise ConfigError("--out saves one target's plan: use it with --target NAME")
+        outcomes = asyncio.run(plan_targets(run, project, chosen, paths))
+        click.echo(render_plans(outcomes, fmt), nl=False)
+        return exit_code(outcomes, detailed=detailed_exitcode)
+    desired = load_for(project, paths, chosen[0])
+    result = _make_plan(run, project, chosen[0], desired)
     click.echo(render(result, fmt), nl=False)
     if out:
         Path(out).write_text(render(result, "json"), encoding="utf-8")
@@ -128,12 +151,14 @@ def plan(
     "--allow-deletes", type=click.IntRange(min=0), metavar="N",
     help="Allow up to N deletes (policy.max_deletes refuses more otherwise).",
 )  # fmt: skip
+@all_targets_option
 @sandbox_option
 @click.pass_obj
 def apply(
     opts: Options,
     paths: tuple[str, ...],
     target: str | None,
+    all_targets: bool,
     yes: bool,
     saved: str | None,
     allow_deletes: int | None,
@@ -142,23 +167,63 @@ def apply(
     """Make the account match the manifests: plan, confirm, then create, update and delete
     in dependency order. Stops at the first error and says what was done."""
     project = load_project(opts.project)
-    chosen = _target(project, target)
-    desired = _load(project, paths, chosen)
-    session = _session(chosen, sandbox)
-    result = asyncio.run(session.plan(desired, _policy(project, chosen).prune))
+    chosen = choose(project, target, all_targets=all_targets)
+    run = _run(sandbox)
+    if all_targets:
+        if saved:
+            raise ConfigError("--plan applies one target's saved plan: use it with --target NAME")
+        _apply_all(run, project, chosen, paths, yes, allow_deletes)
+        return
+    desired = load_for(project, paths, chosen[0])
+    result = _make_plan(run, project, chosen[0], desired)
     click.echo(render(result, "text"), nl=False)
     if saved:
         _check_saved(saved, result)
     if result.empty:
         return
-    _check_deletes(result, _policy(project, chosen), allow_deletes)
+    _check_deletes(result, policy_for(project, chosen[0]), allow_deletes)
     _confirm(result, yes)
-    report = asyncio.run(session.apply(result, _progress))
+    report = asyncio.run(run.attempt(chosen[0], lambda s: s.apply(result, _progress)))
     counts = Counter(c.action for c in result.changes)
     click.echo(
         f"Apply complete: {counts['create']} created, {counts['update']} updated, "
         f"{counts['delete']} deleted ({len(report.done)} changes)."
     )
+
+
+def _apply_all(
+    run: Run,
+    project: Project,
+    targets: list[Target | None],
+    paths: Sequence[str],
+    yes: bool,
+    allow_deletes: int | None,
+) -> None:
+    """Plan every target, show the plans, check them all, ask once, apply concurrently."""
+    outcomes = asyncio.run(plan_targets(run, project, targets, paths))
+    click.echo(render_plans(outcomes, "text"), nl=False)
+    failed = [o.target for o in outcomes if not o.ok]
+    if failed:
+        raise PlanError(f"target(s) {', '.join(failed)} could not be planned; nothing was changed")
+    plans = [(t, o.value) for t, o in zip(targets, outcomes, strict=True)]
+    for target, result in plans:
+        _check_deletes(result, policy_for(project, target), allow_deletes, result.target)
+    pending = [result for _, result in plans if not result.empty]
+    if not pending:
+        return
+    _confirm_all(pending, yes)
+    applied = asyncio.run(apply_targets(run, plans, _target_progress))
+    for outcome in applied:
+        if outcome.ok:
+            click.echo(f"{outcome.target}: apply complete ({len(outcome.value.done)} changes).")
+        else:
+            click.echo(f"{outcome.target}: {outcome.error}", err=True)
+    if any(not o.ok for o in applied):
+        raise ConfigError(
+            "apply failed on target(s) "
+            + ", ".join(o.target for o in applied if not o.ok)
+            + "; the others were applied. Run apply again to converge."
+        )
 
 
 @cli.command()
@@ -230,26 +295,19 @@ def _path(value: str | None) -> Path | None:
     return Path(value) if value else None
 
 
-def _target(project: Project, name: str | None) -> Target | None:
-    if name is None:
-        return None
-    if name not in project.targets:
-        known = ", ".join(sorted(project.targets)) or "none defined"
-        raise ConfigError(f'target "{name}" is not in the project file (targets: {known})')
-    return project.targets[name]
+def _validated_targets(project: Project, name: str | None) -> list[Target | None]:
+    if name is None and project.targets and project.default_target is None:
+        return list(project.targets.values())
+    return choose(project, name)
 
 
-def _load(project: Project, paths: Sequence[str], target: Target | None) -> Desired:
-    variables = {**project.vars, **(target.vars if target else {})}
-    return load_manifests(list(paths) or list(project.manifests), vars=variables)
+def _run(sandbox: bool) -> Run:
+    return Run(os.environ, sandbox=sandbox, on_retry=_retrying)
 
 
-def _policy(project: Project, target: Target | None) -> Policy:
-    return target.policy if target and target.policy else project.policy
-
-
-def _make_plan(project: Project, target: Target | None, desired: Desired, sandbox: bool) -> Plan:
-    return asyncio.run(_session(target, sandbox).plan(desired, _policy(project, target).prune))
+def _make_plan(run: Run, project: Project, target: Target | None, desired: Desired) -> Plan:
+    prune = policy_for(project, target).prune
+    return asyncio.run(run.attempt(target, lambda session: session.plan(desired, prune)))
 
 
 def _check_saved(path: str, fresh: Plan) -> None:
@@ -266,19 +324,18 @@ def _check_saved(path: str, fresh: Plan) -> None:
         )
 
 
-def _check_deletes(result: Plan, policy: Policy, allowed: int | None) -> None:
+def _check_deletes(
+    result: Plan, policy: Policy, allowed: int | None, target: str | None = None
+) -> None:
     limit = allowed if allowed is not None else policy.max_deletes
     deletes = result.summary["delete"]
     if limit is not None and deletes > limit:
         source = "--allow-deletes" if allowed is not None else "policy.max_deletes"
+        which = f"target {target}: " if target else ""
         raise ConfigError(
-            f"the plan deletes {deletes} objects, more than {source} allows ({limit}); "
+            f"{which}the plan deletes {deletes} objects, more than {source} allows ({limit}); "
             f"nothing was changed. Review the deletes, then run apply --allow-deletes {deletes}."
         )
-
-
-def _session(target: Target | None, sandbox: bool) -> Session:
-    return Session.open(target, sandbox=sandbox, env=os.environ, on_retry=_retrying)
 
 
 def _retrying(message: str) -> None:
@@ -287,6 +344,23 @@ def _retrying(message: str) -> None:
 
 def _progress(number: int, total: int, change: Change) -> None:
     click.echo(f"[{number}/{total}] {describe(change)}", err=True)
+
+
+def _target_progress(name: str) -> Progress:
+    def report(number: int, total: int, change: Change) -> None:
+        click.echo(f"{name} [{number}/{total}] {describe(change)}", err=True)
+
+    return report
+
+
+def _confirm_all(plans: list[Plan], yes: bool) -> None:
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise ConfigError("refusing to apply without confirmation: no terminal. Pass --yes.")
+    names = ", ".join(p.target for p in plans)
+    if not click.confirm(f"Apply the plans above to {names}?", default=False, err=True):
+        raise ConfigError("apply cancelled; nothing was changed.")
 
 
 def _confirm(result: Plan, yes: bool) -> None:

@@ -208,11 +208,12 @@ class Client:
             sideloads={name: tidy_rows(value) for name, value in sorted(sideloads.items())},
         )
 
-    async def connections(self) -> list[dict[str, Any]]:
-        """The Maton connections for ActiveCampaign (``acr connections``) [V-2nd MATON]."""
+    async def connections(self, control: str | None = None) -> list[dict[str, Any]]:
+        """The Maton connections for ActiveCampaign (``acr connections``) [V-2nd MATON], from
+        ``control`` (MATON_CONTROL_URL) or else the gateway."""
         if self.endpoint.gateway is None:
             raise ConfigError("connections are a Maton gateway feature: set MATON_API_KEY")
-        url = f"{self.endpoint.gateway}/connections"
+        url = f"{control or self.endpoint.gateway}/connections"
         body = await self._call("GET", "/connections", params={"app": MATON_APP}, url=url)
         found = body.get("connections") if isinstance(body, dict) else None
         return [c for c in found or [] if isinstance(c, dict)]

@@ -7,6 +7,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from typing import Protocol
 
+from reconciler.adopt import check_external
 from reconciler.diff import diff
 from reconciler.kinds import KINDS, dependency_graph
 from reconciler.kinds.base import Api
@@ -29,6 +30,7 @@ async def make_plan(
 ) -> Plan:
     account = await read_account(client)
     found = diff(desired.objects, account.objects, prune=prune)
+    check_external(desired, account.objects, found.changes)
     changes = await count_dependents(client, found.changes)
     return build_plan(
         changes,
