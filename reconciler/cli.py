@@ -14,6 +14,7 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -224,6 +225,104 @@ def _apply_all(
             + ", ".join(o.target for o in applied if not o.ok)
             + "; the others were applied. Run apply again to converge."
         )
+
+
+@cli.command(name="export")
+@target_option
+@click.option(
+    "--out", metavar="DIR",
+    help="Where to write the manifests (default: the project's manifests folder).",
+)  # fmt: skip
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@sandbox_option
+@click.pass_obj
+def export_command(
+    opts: Options, target: str | None, out: str | None, force: bool, sandbox: bool
+) -> None:
+    """Write the live account as manifests, one file per section: how to adopt acr on an
+    account that exists. Planning them against the account shows no changes."""
+    from reconciler.export import export_account, export_files, write_files
+
+    project = load_project(opts.project)
+    (chosen,) = choose(project, target)
+    run = _run(sandbox)
+    session = run.session(chosen)
+    account = asyncio.run(run.attempt(chosen, lambda s: s.read()))
+    result = export_account(account.objects)
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    source = session.endpoint.description + (f" (target {chosen.name})" if chosen else "")
+    folder = Path(out or _export_folder(project))
+    written = write_files(export_files(result, source, when), folder, force=force)
+    counts = ", ".join(f"{p.name} ({len(result.sections[p.stem])})" for p in written)
+    click.echo(f"Exported {result.count} objects to {folder}/: {counts or 'nothing'}.")
+    if result.placeholders:
+        click.echo(
+            "Credentials in URLs were replaced by ${env.NAME}; set these before plan: "
+            + ", ".join(p.name for p in result.placeholders),
+        )
+    for line in result.skipped:
+        click.echo(f"Warning: left out {line}", err=True)
+
+
+def _export_folder(project: Project) -> str:
+    first = project.manifests[0] if project.manifests else "manifests"
+    return "manifests" if first.endswith((".yaml", ".yml")) else first
+
+
+@cli.command()
+@sandbox_option
+@click.pass_obj
+def connections(opts: Options, sandbox: bool) -> int:
+    """List the Maton key's active-campaign connections, their status, and which target
+    uses each. Exits 1 when a target's connection is missing or not active."""
+    from reconciler.connections import control_url, read_connections, render_report, report
+
+    project = load_project(opts.project)
+    run = _run(sandbox)
+    session = run.session(None)
+    listing = asyncio.run(read_connections(session, os.environ))
+    found = report(listing, list(project.targets.values()))
+    where = control_url(os.environ, session.endpoint.gateway) or ""
+    click.echo(render_report(found, "the built-in sandbox" if sandbox else where), nl=False)
+    return 1 if found.problems else 0
+
+
+@cli.command()
+@paths_argument
+@click.option("--targets", "names", metavar="A,B,...", help="Targets to compare (default: all).")
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "markdown", "json")), default="text",
+    show_default=True, help="How to print the comparison.",
+)  # fmt: skip
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 2 when a target differs (0 when none)."
+)
+@sandbox_option
+@click.pass_obj
+def compare(
+    opts: Options,
+    paths: tuple[str, ...],
+    names: str | None,
+    fmt: str,
+    detailed_exitcode: bool,
+    sandbox: bool,
+) -> int:
+    """Show how far each target is from the manifests: a matrix of kinds by targets, then
+    the objects that differ. Reads the accounts; never writes to them."""
+    from reconciler.compare import parity
+    from reconciler.compare import render as render_parity
+
+    project = load_project(opts.project)
+    if names:
+        chosen = [choose(project, n.strip())[0] for n in names.split(",") if n.strip()]
+    else:
+        chosen = list(project.targets.values()) or [None]
+    outcomes = asyncio.run(plan_targets(_run(sandbox), project, chosen, paths))
+    result = parity(outcomes)
+    click.echo(render_parity(result, fmt), nl=False)
+    if result.errors:
+        return 1
+    return EXIT_CHANGES if detailed_exitcode and not result.in_sync else 0
 
 
 @cli.command()

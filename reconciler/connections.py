@@ -102,7 +102,7 @@ def report(listing: Sequence[Mapping[str, Any]], targets: Sequence[Target]) -> R
     return Report(tuple(out), tuple(missing), tuple(direct))
 
 
-def render(found: Report, where: str) -> str:
+def render_report(found: Report, where: str) -> str:
     count = len(found.rows)
     lines = [f"Maton connections for active-campaign ({count}), from {where}", ""]
     if found.rows:

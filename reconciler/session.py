@@ -18,6 +18,7 @@ from reconciler.errors import ApplyReport, ConfigError
 from reconciler.manifest import Desired, Target
 from reconciler.plan import Plan
 from reconciler.ratelimit import MATON_KEY_RATE, Limiters
+from reconciler.state import Account, read_account
 
 SANDBOX_STATE = Path(".acr/sandbox.json")
 SANDBOX_HOST = "http://sandbox.acr"
@@ -78,6 +79,11 @@ class Session:
             return await make_plan(
                 client, desired, prune=prune, target=self.target, endpoint=self.endpoint.description
             )
+
+    async def read(self) -> Account:
+        """The live account (reads only: ``acr export``)."""
+        async with self.client() as client:
+            return await read_account(client)
 
     async def apply(self, plan: Plan, progress: Progress | None = None) -> ApplyReport:
         async with self.client() as client:

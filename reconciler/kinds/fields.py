@@ -175,6 +175,19 @@ class FieldKind(Kind):
     def describe_delete(self, obj: Obj, count: int) -> str | None:
         return "the values contacts hold in it are deleted"
 
+    def entry(self, obj: Obj, children: Mapping[str, list[Any]]) -> Any:
+        attrs = obj.attrs
+        out = {k: attrs[k] for k in ("title", "perstag", "type", "description", "default")}
+        if attrs["type"] in CHOICE_TYPES:
+            out["options"] = [
+                o["value"]
+                if o["label"] == o["value"]
+                else {"value": o["value"], "label": o["label"]}
+                for o in attrs["options"]
+            ]
+        out["lists"] = attrs["lists"]
+        return out
+
     async def create(self, api: Api, change: Change, ids: Ids) -> str:
         assert change.desired is not None
         attrs = change.desired.attrs

@@ -8,6 +8,7 @@ never deleted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
@@ -103,6 +104,9 @@ class PipelineKind(Kind):
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
         return f"{count} deals would be deleted with its stages" if count else None
+
+    def entry(self, obj: Obj, children: Mapping[str, list[Any]]) -> Any:
+        return {**super().entry(obj, children), "stages": children.get("stage", [])}
 
     async def count_dependents(self, api: Api, obj: Obj) -> int:
         return await count_deals(api, "group", obj.id)

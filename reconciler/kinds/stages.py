@@ -8,6 +8,7 @@ deletes its deals [V-docs], so a stage with deals is only deleted after they are
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
@@ -141,6 +142,21 @@ class StageKind(Kind):
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
         return f"{count} deals would be deleted with it" if count else None
+
+    def entry(self, obj: Obj, children: Mapping[str, list[Any]]) -> Any:
+        """A title, or a mapping with what is set; ``order`` is the position in the list."""
+        attrs = obj.attrs
+        out = {"title": attrs["title"]}
+        if attrs.get("color"):
+            out["color"] = attrs["color"]
+        if attrs.get("width"):
+            out["width"] = attrs["width"]
+        if attrs.get("deal_order"):
+            out["deal_order"] = attrs["deal_order"]
+        return out
+
+    def export_order(self, obj: Obj) -> Any:
+        return (obj.attrs.get("order", 0), obj.key)
 
     async def count_dependents(self, api: Api, obj: Obj) -> int:
         return await count_deals(api, "stage", obj.id)
