@@ -149,8 +149,8 @@ def test_invalid_project_file_reports_every_problem_located(write: Write) -> Non
 def test_project_file_that_is_not_a_mapping(write: Write) -> None:
     write("acr.yaml", "- manifests\n")
     assert messages(None) == [
-        "acr.yaml:1:1: the top level must be a mapping (manifests, vars, policy, default_target, targets), "
-        "got a list",
+        "acr.yaml:1:1: the top level must be a mapping "
+        "(manifests, vars, policy, default_target, targets), got a list",
     ]
 
 
