@@ -29,7 +29,7 @@ def test_accounts_of_one_key_stay_within_their_own_rate_and_the_key_budget() -> 
     assert busiest_window(everything) <= 10  # the key's budget, across the accounts
     assert all(busiest_window(times) <= 5 for times in sent.values())  # each account's own
     # Few slots are wasted: 45 requests at the key's 10 per 1.1 s take about 4.84 s.
-    assert 44 * 0.11 <= max(everything) <= 44 * 0.11 * 1.15
+    assert 44 * 0.11 <= max(everything) <= 44 * 0.11 * 1.2
 
 
 def test_a_registry_belongs_to_a_run() -> None:
