@@ -57,6 +57,8 @@ def cli(ctx: click.Context, debug: bool, project: str | None) -> None:
       MATON_API_KEY, MATON_GATEWAY_URL, MATON_CONNECTION      (through the Maton gateway)
       ACTIVECAMPAIGN_URL, ACTIVECAMPAIGN_API_TOKEN            (directly)
       ACR_RATE_LIMIT    requests per second per account (default 5, the API's limit)
+      ACR_MATON_RATE_LIMIT  requests per second per Maton key, all accounts (default 10)
+      MATON_CONTROL_URL  where `acr connections` reads /connections
     Use --sandbox on plan and apply to rehearse against the built-in sandbox instead.
     """
     ctx.obj = Options(debug=debug, project=project)
