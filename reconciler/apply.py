@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import groupby
+from typing import Any
 
 from reconciler.errors import ApplyError, ApplyReport, ConfigError
 from reconciler.kinds import KINDS, Ref
@@ -26,7 +27,12 @@ Progress = Callable[[int, int, Change], None]
 
 
 class IdMap(dict[Ref, str]):
-    """Live ids by (kind, key): those read with the plan, and those created during apply."""
+    """Live ids by (kind, key): those read with the plan, and those created during apply;
+    ``memo`` is what the run looks up once and shares (``kinds.base.Ids``)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.memo: dict[Any, Any] = {}
 
     def __missing__(self, ref: Ref) -> str:
         raise ConfigError(

@@ -249,8 +249,9 @@ def export_command(
     (chosen,) = choose(project, target)
     run = _run(sandbox)
     session = run.session(chosen)
-    account = asyncio.run(run.attempt(chosen, lambda s: s.read()))
+    account, notes = asyncio.run(run.attempt(chosen, lambda s: s.read()))
     result = export_account(account.objects)
+    result.skipped += notes
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     source = session.endpoint.description + (f" (target {chosen.name})" if chosen else "")
     folder = Path(out or _export_folder(project))

@@ -14,7 +14,10 @@ Retry policy, by what a failure says about the request:
   (idempotent). A POST may have created the object ("error but done", [V-2nd GO]), and there
   are no idempotency keys [V-2nd CONV]: ``create`` asks its ``find`` first and sends again
   only when the object is not there; without ``find`` it raises.
-- a 403 on GET in direct mode, once: ActiveCampaign raises 403s intermittently [V-2nd TAP].
+- a 403 on GET, up to ``FORBIDDEN_RETRIES`` times with the backoff, in both modes: ActiveCampaign
+  raises 403s intermittently [V-2nd TAP R11] and Maton passes its 403s through (Maton's own
+  refusals are 400/401 [V-2nd MATON]). A 403 that persists is a permission problem and says so,
+  with the path. Writes are never retried on 403.
 """
 
 from __future__ import annotations
@@ -78,6 +81,7 @@ BACKOFF_BASE = 0.5  # seconds before the first retry; doubles on each one
 BACKOFF_MAX = 30.0
 RETRY_AFTER_MAX = 300.0  # a longer Retry-After is reported instead of waited out
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
+FORBIDDEN_RETRIES = 2  # a read answered 403 is sent up to this many more times [R11]
 NO_RESULT = "no result found"  # ActiveCampaign's not-found text, sometimes on a 403 [V-docs OAS]
 
 _UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -154,6 +158,10 @@ class Client:
 
     async def put(self, path: str, body: Any) -> Any:
         return await self._call("PUT", path, body=body)
+
+    async def patch(self, path: str, body: Any) -> Any:
+        """PATCH with the changed keys only; retried like PUT (sending them again is harmless)."""
+        return await self._call("PATCH", path, body=body)
 
     async def delete(self, path: str) -> Any:
         """DELETE; an object that is already gone (404, "No Result found") gives None."""
@@ -256,7 +264,7 @@ class Client:
         path = path if path.startswith("/") else f"/{path}"
         url = url or f"{self.endpoint.base_url}{path}"
         where = f"{method} {shown_path(path)}"
-        retry, delay, forbidden_once = 0, 0.0, False
+        retry, delay, forbidden = 0, 0.0, 0
         while True:
             wait, delay = delay, 0.0
             try:
@@ -272,8 +280,8 @@ class Client:
                     retry += 1
                     self.stats["retries"] += 1
                     continue
-                failure = self._answered(method, path, response, retry, forbidden_once)
-                forbidden_once = forbidden_once or response.status_code == 403
+                failure = self._answered(method, path, response, retry, forbidden)
+                forbidden += response.status_code == 403
             if method == "POST" and failure.ambiguous:
                 if find is None:
                     raise failure.error from failure.cause
@@ -304,17 +312,16 @@ class Client:
         return _Failure(TransportError(self._redact(text)), reason, ambiguous, exc)
 
     def _answered(
-        self, method: str, path: str, response: httpx.Response, retry: int, forbidden_once: bool
+        self, method: str, path: str, response: httpx.Response, retry: int, forbidden: int
     ) -> _Failure:
         """An error status, if worth retrying; raises its ApiError if not."""
-        error = self._error(method, path, response, retry)
+        error = self._error(method, path, response, retry, forbidden)
         status = response.status_code
-        # AC's intermittent 403s [V-2nd TAP CHANGELOG 1.3.1]: one more try, on reads
+        # AC's intermittent 403s [V-2nd TAP CHANGELOG 1.3.1, R11]: a few more tries, on reads
         intermittent = (
             status == 403
             and method == "GET"
-            and not self.endpoint.maton
-            and not forbidden_once
+            and forbidden < FORBIDDEN_RETRIES
             and not isinstance(error, NotFoundError)
         )
         if status not in RETRY_STATUSES and not intermittent:
@@ -363,13 +370,18 @@ class Client:
 
     # -- errors ----------------------------------------------------------------------------
 
-    def _error(self, method: str, path: str, response: httpx.Response, retry: int) -> ApiError:
+    def _error(
+        self, method: str, path: str, response: httpx.Response, retry: int, forbidden: int = 0
+    ) -> ApiError:
         status = response.status_code
         body = parse_json(response)
         text = error_message(body, response.text, response.reason_phrase)
         kind: type[ApiError] = ApiError
         if NO_RESULT in text.lower() or status == 404:
             kind = NotFoundError
+        elif status == 403 and method == "GET" and forbidden:
+            kind = AuthError
+            text = with_hint(text, self._permission_hint(path, forbidden + 1))
         elif status in (401, 403):
             kind, text = AuthError, with_hint(text, self._auth_hint(status))
         elif status == 400 and self.endpoint.maton and "connection" in text.lower():
@@ -405,6 +417,19 @@ class Client:
         return (
             f"ActiveCampaign refused the request made through {self.endpoint.description}: check "
             "that the connection is authorised and its user may do this (`acr connections`)"
+        )
+
+    def _permission_hint(self, path: str, attempts: int) -> str:
+        """A 403 that persisted over retries: not a glitch but a permission problem."""
+        who = (
+            "ACTIVECAMPAIGN_API_TOKEN's user"
+            if not self.endpoint.maton
+            else "the connection's user"
+        )
+        return (
+            f"still forbidden after {attempts} attempts, so this is a permission problem: "
+            f"{who} on {self.endpoint.description} may not read {shown_path(path)} (check the "
+            "user's group permissions and the account's plan)"
         )
 
     def _connection_hint(self) -> str:

@@ -9,11 +9,13 @@ from typing import Protocol
 
 from reconciler.adopt import check_external
 from reconciler.diff import diff
+from reconciler.errors import AuthError
 from reconciler.kinds import KINDS, dependency_graph
 from reconciler.kinds.base import Api
 from reconciler.manifest import Desired
+from reconciler.online import access_error, check_online
 from reconciler.plan import Change, Plan, build_plan
-from reconciler.state import Reader, gather, read_account
+from reconciler.state import Account, Reader, gather, needed, read_account
 
 
 class AccountApi(Api, Reader, Protocol):
@@ -28,10 +30,18 @@ async def make_plan(
     target: str = "default",
     endpoint: str = "",
 ) -> Plan:
-    account = await read_account(client)
-    found = diff(desired.objects, account.objects, prune=prune)
-    check_external(desired, account.objects, found.changes)
-    changes = await count_dependents(client, found.changes)
+    try:
+        read, _ = await gather(  # the online checks run alongside the reads
+            read_account(client, needed(desired.objects, prune)),
+            check_online(client, desired.objects),
+        )
+        assert isinstance(read, Account)
+        account = read
+        found = diff(desired.objects, account.objects, prune=prune)
+        check_external(desired, account.objects, found.changes)
+        changes = await count_dependents(client, found.changes)
+    except AuthError as exc:
+        raise access_error(exc, endpoint) from exc
     return build_plan(
         changes,
         depends_on=dependency_graph(),

@@ -12,7 +12,8 @@
     │   ├── RateLimitError          429 (or 503) still failing after the retries
     │   └── ValidationError         400/422: the API refused the payload
     ├── TransportError              no answer: timeouts, refused connections
-    └── ApplyError                  apply stopped: what was done, what failed, what was not tried
+    ├── ApplyError                  apply stopped: what was done, what failed, what was not tried
+    └── VerifyError                 apply ran, but reading back shows writes that did not take
 
 Every message names the object and says what to do. Anything that is not a ReconcilerError
 is a bug and is shown with a traceback only under ``--debug``.
@@ -146,4 +147,20 @@ class ApplyError(ReconcilerError):
         lines.append(
             "Fix the cause and run apply again: it picks up from the account as it is now."
         )
+        super().__init__("\n".join(lines))
+
+
+class VerifyError(ReconcilerError):
+    """Every change was applied, but the account read back afterwards does not show some."""
+
+    def __init__(self, problems: list[str], report: ApplyReport) -> None:
+        self.problems = problems
+        self.report = report
+        lines = [
+            f"apply ran all {len(report.done)} change(s), but reading the account back shows "
+            f"{len(problems)} problem(s):",
+            *(f"    {p}" for p in problems),
+            "ActiveCampaign accepted these writes without keeping them (or another run "
+            "changed the same objects). Check them in ActiveCampaign and run plan again.",
+        ]
         super().__init__("\n".join(lines))

@@ -25,8 +25,9 @@ from pydantic_core import PydanticUndefined
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from reconciler.errors import ConfigError
-from reconciler.kinds import Kind, Obj, children, sections
+from reconciler.errors import AuthError, ConfigError
+from reconciler.kinds import KINDS, Kind, Obj, children, sections
+from reconciler.state import Account, Reader, collections, read_account
 
 SECRET_PARAM = re.compile(
     r"(token|key|secret|pass|pwd|auth|sig|signature|hash|credential|session|code)", re.I
@@ -52,6 +53,23 @@ class Export:
     @property
     def count(self) -> int:
         return sum(len(entries) for entries in self.sections.values())
+
+
+async def read_exportable(reader: Reader) -> tuple[Account, list[str]]:
+    """Every collection; when the account refuses a kind's collections for want of an
+    access (Deals [R2]), the others, with a note naming the sections left out."""
+    try:
+        return await read_account(reader), []
+    except AuthError as exc:
+        denied = [k for k in KINDS.values() if k.access and exc.path.startswith(k.access_paths)]
+        if exc.status != 403 or not denied:
+            raise
+    lost = {name for kind in denied for name in kind.collections()}
+    names = [name for name in collections() if name not in lost]
+    notes = sorted(
+        {f"{k.section}: not exported, {k.access} is missing on the account" for k in denied}
+    )
+    return await read_account(reader, names), notes
 
 
 def export_account(objects: Iterable[Obj]) -> Export:

@@ -14,11 +14,12 @@ import httpx
 from reconciler.apply import Progress, apply_plan
 from reconciler.client import Client, Endpoint, endpoint_from_env
 from reconciler.engine import make_plan
-from reconciler.errors import ApplyReport, ConfigError
+from reconciler.errors import ApplyReport, ConfigError, VerifyError
 from reconciler.manifest import Desired, Target
 from reconciler.plan import Plan
 from reconciler.ratelimit import MATON_KEY_RATE, Limiters
-from reconciler.state import Account, read_account
+from reconciler.state import Account
+from reconciler.verify import verify
 
 SANDBOX_STATE = Path(".acr/sandbox.json")
 SANDBOX_HOST = "http://sandbox.acr"
@@ -80,14 +81,23 @@ class Session:
                 client, desired, prune=prune, target=self.target, endpoint=self.endpoint.description
             )
 
-    async def read(self) -> Account:
-        """The live account (reads only: ``acr export``)."""
+    async def read(self) -> tuple[Account, list[str]]:
+        """The live account, every kind it lets us read, with notes on those it did not
+        (reads only: ``acr export``)."""
+        from reconciler.export import read_exportable
+
         async with self.client() as client:
-            return await read_account(client)
+            return await read_exportable(client)
 
     async def apply(self, plan: Plan, progress: Progress | None = None) -> ApplyReport:
+        """Apply ``plan``, then read back what it wrote (``verify``): ``VerifyError`` when
+        something did not take."""
         async with self.client() as client:
-            return await apply_plan(client, plan, progress=progress)
+            report = await apply_plan(client, plan, progress=progress)
+            problems = await verify(client, plan)
+        if problems:
+            raise VerifyError(problems, report)
+        return report
 
 
 def rate_from_env(

@@ -66,6 +66,7 @@ class Api(Protocol):
     @abstractmethod
     async def create(self, path: str, body: Any, *, find: Finder | None = None) -> Any: ...
     async def put(self, path: str, body: Any) -> Any: ...
+    async def patch(self, path: str, body: Any) -> Any: ...
     @abstractmethod
     async def delete(self, path: str) -> Any: ...
 
@@ -76,7 +77,13 @@ Finder = Callable[[], Awaitable[Any]]
 
 
 class Ids(Protocol):
-    """Live ids known during apply: from the account as read, and from creates so far."""
+    """Live ids known during apply: from the account as read, and from creates so far.
+
+    ``memo`` holds what one apply run looks up once and shares between changes (the account's
+    admin group, the default stages a new pipeline came with); it lives as long as the run.
+    """
+
+    memo: dict[Any, Any]
 
     def __getitem__(self, ref: Ref) -> str: ...
     def __setitem__(self, ref: Ref, value: str) -> None: ...
@@ -94,6 +101,14 @@ class Kind(ABC):
     name: ClassVar[str]  # "tag": the kind's name in plans and JSON
     section: ClassVar[str]  # "tags": the manifest section and the prune policy name
     collection: ClassVar[str]  # the API collection read for it ("tags", "dealGroups")
+    # Every collection ``normalise`` needs; read only when the kind's section is managed or
+    # pruned, or a managed object names one of its objects [R2]. Defaults to ``collection``.
+    reads: ClassVar[tuple[str, ...]] = ()
+    # What a 403 on one of ``reads`` means, for the error: "Deals access" [R2].
+    access: ClassVar[str | None] = None
+    access_paths: ClassVar[tuple[str, ...]] = ()  # the paths that need ``access``
+    # Attributes that cannot change in place (a field's type [R9]): see ``replace``.
+    fixed: ClassVar[tuple[str, ...]] = ()
     spec: ClassVar[type[Spec]]  # the manifest entry model
     depends_on: ClassVar[tuple[str, ...]] = ()  # kinds whose objects must exist first
     child_of: ClassVar[str | None] = None  # a kind whose desired objects come from a parent
@@ -125,9 +140,22 @@ class Kind(ABC):
         """How exported entries sort among their siblings: by key (stages by position)."""
         return obj.key
 
-    def implied(self, parent: Obj) -> list[Obj]:
-        """Objects of this kind that the API creates by itself with a new ``parent`` (a new
-        pipeline's three stages). They have no id until the parent exists; diff reuses them."""
+    def collections(self) -> tuple[str, ...]:
+        return self.reads or (self.collection,)
+
+    def create_note(self, obj: Obj, *, parent_new: bool = False) -> str | None:
+        """What else a create does, for the plan (a new pipeline's default stages);
+        ``parent_new``: the object's parent is created in the same plan."""
+        return None
+
+    def replace(self, want: Obj, have: Obj, fixed: Sequence[Any]) -> list[Change]:
+        """The changes that replace ``have`` by ``want`` when ``fixed`` attributes differ
+        (``AttrDiff``s); raise ``PlanError`` when the manifest did not ask for it."""
+        raise NotImplementedError
+
+    async def check_online(self, api: Api, objs: Sequence[Obj]) -> list[str]:
+        """Problems with the desired ``objs`` that only the account can tell (one webhook
+        event list per run); each names the object and its source."""
         return []
 
     async def count_dependents(self, api: Api, obj: Obj) -> int:

@@ -1,9 +1,11 @@
 """Lists: ``/lists``. Identity is ``stringid``, the list's URL-safe slug.
 
-There is no documented ``PUT /lists/{id}``; clients use it with the create keys [V-2nd,
-medium], so updates rely on it. A list created through the API may stay hidden in the UI
-until a user group is attached with ``POST /listGroups`` [V-docs]; acr attaches group 1, the
-admin group every account has [INF].
+Neither list update is documented; recorded traffic shows ``PATCH /lists/{id}`` answering the
+updated list and ``PUT /lists/{id}`` answering an empty body [V-rec R6], so updates are a
+PATCH with the changed keys only, and whether they took is checked after apply
+(``reconciler.verify``). A list created through the API may stay hidden in the UI until a user
+group is attached with ``POST /listGroups`` [V-docs]; acr attaches the account's admin group,
+found on the account (``usergroups``), never an assumed id [V-rec R1].
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 
 from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Spec, as_bool, as_str, managed
+from reconciler.kinds.usergroups import admin_group
 
 if TYPE_CHECKING:
     from reconciler.plan import Change
 
-ADMIN_GROUP = 1
 _STRINGID = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 
 
@@ -97,15 +99,18 @@ class ListKind(Kind):
             matches = [r for r in found.get("lists", []) if r.get("stringid") == change.key]
             return {"list": matches[0]} if matches else None
 
+        group_id = await admin_group(api, ids)  # before the list: a failure creates nothing
         body = await api.create("/lists", self._payload(change.desired.attrs), find=find)
         list_id = str(body["list"]["id"])
-        group = {"listGroup": {"listid": int(list_id), "groupid": ADMIN_GROUP}}
+        group = {"listGroup": {"listid": int(list_id), "groupid": group_id}}
         await api.create("/listGroups", group)
         return list_id
 
     async def update(self, api: Api, change: Change, ids: Ids) -> None:
         assert change.desired is not None
-        await api.put(f"/lists/{change.id}", self._payload(change.desired.attrs))
+        changed = {d.path for d in change.diff}
+        attrs = {k: v for k, v in change.desired.attrs.items() if k in changed}
+        await api.patch(f"/lists/{change.id}", self._payload(attrs))
 
     async def delete(self, api: Api, change: Change, ids: Ids) -> None:
         await api.delete(f"/lists/{change.id}")

@@ -1,7 +1,9 @@
 """Deal pipelines: ``/dealGroups``. Identity is the title case-folded.
 
-Creating a pipeline also creates three stages [V-docs]; the stage kind declares them as
-``implied`` so the plan reuses them for the listed stages instead of adding more. Deleting a
+Creating a pipeline also creates default stages [V-docs: three], with the account's own
+colours [V-rec R4]: the create records them from its answer, keeps as many as the pipeline
+lists stages (the stage creates reuse them, see ``stages``) and deletes the rest while the
+pipeline is still empty. Deleting a
 pipeline deletes its stages and every deal in them [V-docs], so a pipeline with deals is
 never deleted.
 """
@@ -27,11 +29,13 @@ from reconciler.kinds.base import (
     managed,
 )
 from reconciler.kinds.stages import (
+    DEALS_ACCESS,
+    DEALS_PATHS,
+    DEFAULTS,
     StageSpec,
     count_deals,
     desired_stages,
     refuse_if_deals,
-    stage_key,
 )
 
 if TYPE_CHECKING:
@@ -67,6 +71,8 @@ class PipelineKind(Kind):
     name = "pipeline"
     section = "pipelines"
     collection = "dealGroups"
+    access = DEALS_ACCESS
+    access_paths = DEALS_PATHS
     spec = PipelineSpec
     dependents = "deals"
 
@@ -85,6 +91,7 @@ class PipelineKind(Kind):
             attrs=managed(spec, values, always=("title",)),
             source=source,
             aliases=tuple(casefold(old) for old in spec.renamed_from),
+            extra={"stages": len(spec.stages)},
         )
         return [pipeline, *desired_stages(pipeline, spec.stages, source)]
 
@@ -107,6 +114,14 @@ class PipelineKind(Kind):
 
     def entry(self, obj: Obj, children: Mapping[str, list[Any]]) -> Any:
         return {**super().entry(obj, children), "stages": children.get("stage", [])}
+
+    def create_note(self, obj: Obj, *, parent_new: bool = False) -> str | None:
+        count = obj.extra.get("stages", 0)
+        return (
+            "ActiveCampaign adds its default stages to a new pipeline (three in the reference "
+            f"and in recorded traffic): the first {count} listed stage(s) reuse them (PUT), "
+            "and any left over are deleted while the pipeline is empty (DELETE /dealStages/{id})"
+        )
 
     async def count_dependents(self, api: Api, obj: Obj) -> int:
         return await count_deals(api, "group", obj.id)
@@ -137,9 +152,14 @@ class PipelineKind(Kind):
 
         created = await api.create("/dealGroups", {"dealGroup": body}, find=find)
         pipeline_id = str(created["dealGroup"]["id"])
-        for stage in created.get("dealStages", []):
-            if str(stage.get("group")) == pipeline_id:
-                ids[("stage", stage_key(change.key, as_str(stage.get("title"))))] = str(stage["id"])
+        defaults = sorted(
+            (s for s in created.get("dealStages", []) if str(s.get("group")) == pipeline_id),
+            key=lambda s: (as_int(s.get("order")), as_int(s.get("id"))),
+        )
+        keep = change.desired.extra.get("stages", 0)
+        ids.memo[(DEFAULTS, change.key)] = [str(s["id"]) for s in defaults[:keep]]
+        for spare in defaults[keep:]:  # the pipeline is new, so no deal is in them
+            await api.delete(f"/dealStages/{spare['id']}")
         return pipeline_id
 
     async def update(self, api: Api, change: Change, ids: Ids) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from reconciler.errors import ConfigError
-from reconciler.sandbox.records import Row, new_user
+from reconciler.sandbox.records import Row, default_groups, new_user
 
 STATE_FORMAT = "acr-sandbox-state/1"
 DEFAULT_MATON_KEY = "sandbox-maton-key"
@@ -45,7 +45,21 @@ TABLES = (
     "contactTags",
     "webhooks",
     "users",
+    "groups",
+    "userGroups",
 )
+
+# What sets one account apart from another, beyond its rows (see docs/sandbox.md):
+# - deals_access: False answers 403 on the deals endpoints, as for a user or a plan without
+#   Deals access [R2];
+# - stage_colors: the colours of a new pipeline's default stages, which differ between
+#   accounts [V-rec R4: REC-2026 19CCA3/5487FF/FBD965, REC-2020 18D499/32B0FC...];
+# - webhook_events: the events GET /webhook/events lists (None: every known one) [R10].
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "deals_access": True,
+    "stage_colors": ["19CCA3", "5487FF", "FBD965"],
+    "webhook_events": None,
+}
 
 
 def utc_now() -> str:
@@ -60,6 +74,7 @@ class Account:
         self.name = name
         self.tables: dict[str, dict[int, Row]] = {table: {} for table in TABLES}
         self.counters: dict[str, int] = {table: 0 for table in TABLES}
+        self.settings: dict[str, Any] = dict(DEFAULT_SETTINGS)
 
     @property
     def link_base(self) -> str:
@@ -98,14 +113,24 @@ class Account:
             "name": self.name,
             "counters": dict(self.counters),
             "tables": {table: self.rows(table) for table in TABLES},
+            "settings": dict(self.settings),
         }
 
     @classmethod
     def empty(cls, name: str = "sandbox") -> Account:
-        """A new account with its one user (``GET /users/me`` answers id "1")."""
+        """A new account with its one user (``GET /users/me`` answers id "1") and the user
+        groups recorded accounts have: the admin group is id 3 and there is no group 1 [V-rec
+        R1: REC-2020 ActiveCampaign_API_Groups, REC-2021 GroupGateway]."""
         account = cls(name)
         account.insert("users", new_user())
+        add_default_groups(account)
         return account
+
+
+def add_default_groups(account: Account) -> None:
+    for ident, row in default_groups():
+        account.insert("groups", row, ident)
+    account.insert("userGroups", {"userid": 1, "groupid": 3})
 
 
 @dataclass
@@ -140,6 +165,7 @@ class _AccountState(BaseModel):
     name: str
     counters: dict[str, int]
     tables: dict[str, list[dict[str, Any]]]
+    settings: dict[str, Any] = {}
 
 
 class _ConnectionState(BaseModel):
@@ -275,6 +301,9 @@ def _connection_from_state(state: _ConnectionState, source: Path | str) -> Conne
     for table, count in state.account.counters.items():
         if table in account.counters:
             account.counters[table] = max(account.counters[table], count)
+    if "groups" not in state.account.tables:  # a state file from before user groups
+        add_default_groups(account)
+    account.settings.update(state.account.settings)
     return Connection(
         connection_id=state.connection_id,
         api_token=state.api_token,

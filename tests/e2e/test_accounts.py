@@ -172,7 +172,7 @@ def test_all_targets_plan_has_a_section_per_target_a_summary_and_the_worst_exit_
     assert "acr plan — target a" in result.out and "acr plan — target b" in result.out
     summary = result.out[result.out.index("Summary:") :].splitlines()
     assert summary[1].split() == ["target", "create", "update", "delete", "unmanaged", "result"]
-    assert summary[2].split() == ["a", "0", "0", "0", "17", "no", "changes"]
+    assert summary[2].split() == ["a", "0", "0", "0", "2", "no", "changes"]
     assert summary[3].split() == ["b", "1", "0", "0", "0", "changes"]
     assert summary[4].split() == ["c", "-", "-", "-", "-", "error"]
     assert f'target "c": connection {FAILED} is FAILED' in result.out
@@ -188,6 +188,7 @@ def test_a_missing_or_failed_connection_is_an_error_naming_the_target(
     fleet: Acr, connection: str, expected: str
 ) -> None:
     _project(fleet, f"  broken: {{connection: {connection}}}\n")
+    fleet.write("tags.yaml", "tags:\n  - name: VIP\n")
     result = fleet("plan", "--target", "broken")
     assert result.code == 1 and "Traceback" not in result.err
     assert result.err.startswith(f'Error: target "broken": {expected}')
@@ -278,3 +279,15 @@ def test_all_targets_never_exceed_the_gateway_budget(
     assert result.code == 0, result.err
     assert "429" not in result.err and "retry" not in result.err.lower()
     assert result.out.count("apply complete (4 changes)") == 3
+
+
+def test_export_of_an_account_without_deals_access_leaves_pipelines_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any, sandbox_factory: Any
+) -> None:
+    account = {**POPULATED, "deals_access": False, "pipelines": []}
+    acr = _acr(sandbox_factory(seed=_seed(tmp_path, [account])), tmp_path, monkeypatch, capsys)
+    acr.project("manifests: [manifests]\n")
+    result = acr("export")
+    assert result.code == 0, result.err
+    assert "Warning: left out pipelines: not exported, Deals access is missing" in result.err
+    assert "pipelines.yaml" not in result.out and "tags.yaml (3)" in result.out

@@ -9,6 +9,7 @@ from reconciler.sandbox.routes import (
     field_options,
     field_rels,
     fields,
+    groups,
     lists,
     pipelines,
     stages,
@@ -16,7 +17,7 @@ from reconciler.sandbox.routes import (
     webhooks,
 )
 
-MODULES = (tags, lists, fields, field_options, field_rels, pipelines, stages, webhooks, crm)
+MODULES = (tags, lists, fields, field_options, field_rels, pipelines, stages, webhooks, crm, groups)
 
 
 def api_routes() -> list[BaseRoute]:

@@ -186,7 +186,7 @@ async def create_contact_tag(request: Request) -> Response:
         raise field_invalid("contactTag", "tag", f"There is no tag with id {tag}.")
     existing = account.rows("contactTags", contact=contact, tag=tag)
     row = existing[0] if existing else account.insert("contactTags", new_contact_tag(contact, tag))
-    return reply({"contactTag": contact_tag_view(row)}, 201)
+    return reply({"contactTag": contact_tag_view(row)})  # 200, as recorded [V-rec R5]
 
 
 list_contact_tags = CONTACT_TAGS.lister(by_row(contact_tag_view))
