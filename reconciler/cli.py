@@ -203,6 +203,7 @@ def _apply_all(
     allow_deletes: int | None,
 ) -> None:
     """Plan every target, show the plans, check them all, ask once, apply concurrently."""
+    run.check_distinct(targets)
     outcomes = asyncio.run(plan_targets(run, project, targets, paths))
     click.echo(render_plans(outcomes, "text"), nl=False)
     failed = [o.target for o in outcomes if not o.ok]

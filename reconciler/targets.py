@@ -90,6 +90,20 @@ class Run:
             sandbox_app=self._app,
         )
 
+    def check_distinct(self, targets: Sequence[Target | None]) -> None:
+        """Refuse two targets that reach the same account: applied together they would race
+        (both create the same objects)."""
+        seen: dict[str, str] = {}
+        for target in targets:
+            account = self.session(target).endpoint.account
+            if account in seen:
+                raise ConfigError(
+                    f'targets "{seen[account]}" and "{name_of(target)}" reach the same account '
+                    f"({self.session(target).endpoint.description}); give each target its own "
+                    "connection or url, or apply them one at a time with --target"
+                )
+            seen[account] = name_of(target)
+
     async def attempt(self, target: Target | None, work: Callable[[Session], Awaitable[T]]) -> T:
         """``work`` on ``target``'s session; when the gateway refuses the target's connection,
         the error says which target, and whether the connection is missing or not active."""

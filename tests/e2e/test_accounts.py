@@ -254,6 +254,11 @@ def test_sandbox_target_uses_its_connection_or_its_direct_account(
     plan_b = acr.plan("--sandbox", "-t", "b")
     assert plan_a["summary"]["unmanaged"] > 0 and plan_b["summary"]["unmanaged"] == 0
     assert acr.plan("--sandbox", "-t", "d")["summary"] == plan_a["summary"]
+    acr.project(
+        f"targets:\n  a: {{connection: {A}}}\n  b: {{connection: {B}}}\n  c: {{connection: {A}}}\n"
+    )
+    same = acr("apply", "--sandbox", "--yes", "--all-targets")
+    assert same.code == 1 and 'targets "a" and "c" reach the same account' in same.err
     acr.project(f"targets:\n  a: {{connection: {A}}}\n  b: {{connection: {B}}}\n")
     assert acr("apply", "--sandbox", "--yes", "--all-targets").code == 0
     assert acr("plan", "--sandbox", "--all-targets", "--detailed-exitcode").code == 0
