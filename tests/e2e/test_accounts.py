@@ -200,6 +200,18 @@ def test_without_target_a_command_refuses_and_lists_them_unless_a_default_is_set
     result = fleet("plan")
     assert result.code == 1
     assert "defines targets (a, b): choose one with --target NAME" in result.err
+    fleet.write(
+        "hooks.yaml",
+        dump(
+            {
+                "webhooks": [
+                    {"name": "H", "url": "${vars.hooks}/x", "events": ["open"], "sources": ["api"]}
+                ]
+            }
+        ),
+    )
+    checked = fleet("validate")  # offline: with every target's vars
+    assert checked.code == 0 and checked.out == "Valid: 1 webhook in 1 file (targets: a, b).\n"
     _project(fleet, "default_target: b\n")
     assert fleet.plan()["target"] == "b"
     _project(fleet, "default_target: nope\n")
