@@ -19,6 +19,7 @@ from reconciler.render import render
 from reconciler.targets import Outcome, Run, each, load_for, policy_for
 
 MULTI_FORMAT = "acr-plans/1"
+MARKDOWN_LIMIT = 60_000  # under GitHub's 65,536-character comment limit, with the summary
 
 
 async def plan_targets(
@@ -77,7 +78,13 @@ def render_plans(outcomes: Sequence[Outcome], fmt: str) -> str:
             )
         else:
             sections.append(f"acr plan — target {outcome.target}\n\n  Error: {outcome.error}\n")
-    return "\n".join(sections) + "\n" + summary_table(outcomes, fmt)
+    body = "\n".join(sections)
+    if fmt == "markdown" and len(body) > MARKDOWN_LIMIT:  # keep it a pull-request comment
+        body = (
+            f"The plans of {len(outcomes)} targets are too long for one comment: run "
+            "`acr plan --target NAME --format markdown` for each. The summary:\n"
+        )
+    return body + "\n" + summary_table(outcomes, fmt)
 
 
 def _summary(outcome: Outcome) -> dict[str, object]:

@@ -78,3 +78,12 @@ def test_the_parity_matrix_counts_objects_per_kind_and_lists_differences() -> No
     assert markdown.startswith("### acr compare: 2 object(s) differ")
     assert "| list | ✅ in sync | ✅ in sync |" in markdown
     assert not result.in_sync and parity([Outcome("a", value=plan("a"))]).in_sync
+
+
+def test_all_targets_markdown_stays_a_pull_request_comment() -> None:
+    from reconciler.fleet import render_plans
+
+    many = tuple(Change("create", "tag", f"contact:t{n}", "T" * 200 + str(n)) for n in range(400))
+    text = render_plans([Outcome("a", value=plan("a", *many)), OUTCOMES[2]], "markdown")
+    assert len(text) < 65_536 and "too long for one comment" in text
+    assert "| a | 400 | 0 | 0 | 0 | changes |" in text
