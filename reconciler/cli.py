@@ -14,19 +14,22 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from reconciler import __version__, github
-from reconciler.apply import describe
+from reconciler.apply import Progress, describe
 from reconciler.errors import ConfigError, ManifestError, PlanError, ReconcilerError
-from reconciler.manifest import Desired, Policy, Project, Target, load_manifests, load_project
+from reconciler.fleet import apply_targets, exit_code, plan_targets, render_plans
+from reconciler.manifest import Desired, Policy, Project, Target, load_project
 from reconciler.plan import Change, Plan
 from reconciler.render import FORMATS, render
 from reconciler.review import compare_saved
-from reconciler.session import SANDBOX_STATE, Session
+from reconciler.session import SANDBOX_STATE
+from reconciler.targets import Run, choose, load_for, policy_for
 from reconciler.words import plural
 
 EXIT_CHANGES = 2
@@ -59,6 +62,8 @@ def cli(ctx: click.Context, debug: bool, project: str | None, no_color: bool) ->
       MATON_API_KEY, MATON_GATEWAY_URL, MATON_CONNECTION      (through the Maton gateway)
       ACTIVECAMPAIGN_URL, ACTIVECAMPAIGN_API_TOKEN            (directly)
       ACR_RATE_LIMIT    requests per second per account (default 5, the API's limit)
+      ACR_MATON_RATE_LIMIT  requests per second per Maton key, all accounts (default 10)
+      MATON_CONTROL_URL  where `acr connections` reads /connections
     Use --sandbox on plan and apply to rehearse against the built-in sandbox instead.
     """
     ctx.obj = Options(debug=debug, project=project, no_color=no_color)
@@ -85,6 +90,9 @@ def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 target_option = click.option("--target", "-t", metavar="NAME", help="A target of acr.yaml.")
+all_targets_option = click.option(
+    "--all-targets", is_flag=True, help="Every target of acr.yaml, concurrently."
+)
 sandbox_option = click.option(
     "--sandbox",
     is_flag=True,
@@ -98,13 +106,22 @@ sandbox_option = click.option(
 @common_options
 @click.pass_obj
 def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> None:
-    """Check the manifests offline: syntax, keys, types, references. Sends nothing."""
+    """Check the manifests offline: syntax, keys, types, references. Sends nothing.
+    With targets and no --target (nor default_target), checks them with every target's vars."""
     project = load_project(opts.project)
-    desired = _load(project, paths, _target(project, target))
+    chosen = _validated_targets(project, target)
+    for each_target in chosen:
+        desired = load_for(project, paths, each_target)
+        for warning in desired.warnings:
+            click.echo(f"Warning: {warning}", err=True)
     counts = Counter(obj.kind for obj in desired.objects)
     summary = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(counts.items()))
     files = len(desired.files)
-    click.echo(f"Valid: {summary or 'nothing'} in {files} file{'s' if files != 1 else ''}.")
+    names = [t.name for t in chosen if t is not None]
+    against = f" (targets: {', '.join(names)})" if len(names) > 1 else ""
+    click.echo(
+        f"Valid: {summary or 'nothing'} in {files} file{'s' if files != 1 else ''}{against}."
+    )
 
 
 @cli.command()
@@ -118,6 +135,7 @@ def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> None:
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes (0 when none)."
 )
+@all_targets_option
 @sandbox_option
 @common_options
 @click.pass_obj
@@ -125,6 +143,7 @@ def plan(
     opts: Options,
     paths: tuple[str, ...],
     target: str | None,
+    all_targets: bool,
     fmt: str,
     out: str | None,
     detailed_exitcode: bool,
@@ -132,17 +151,23 @@ def plan(
 ) -> int:
     """Show what apply would change. Reads the account; never writes to it."""
     project = load_project(opts.project)
-    chosen = _target(project, target)
-    desired = _load(project, paths, chosen)
-    result = _make_plan(project, chosen, desired, sandbox)
+    chosen = choose(project, target, all_targets=all_targets)
+    run = _run(sandbox)
+    if all_targets:
+        if out:
+            raise ConfigError("--out saves one target's plan: use it with --target NAME")
+        outcomes = asyncio.run(plan_targets(run, project, chosen, paths))
+        click.echo(render_plans(outcomes, fmt, colour=_colour(opts)), nl=False)
+        _write_step_summary(lambda: render_plans(outcomes, "markdown"))
+        return exit_code(outcomes, detailed=detailed_exitcode)
+    desired = load_for(project, paths, chosen[0])
+    result = _make_plan(run, project, chosen[0], desired)
     full_plan = _full_plan_hint(out)
     click.echo(render(result, fmt, colour=_colour(opts), full_plan=full_plan), nl=False)
     if out:
         Path(out).write_text(render(result, "json"), encoding="utf-8")
         click.echo(f"Plan written to {out}.", err=True)
-    if github.in_actions(os.environ) and os.environ.get("GITHUB_STEP_SUMMARY"):
-        with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
-            summary.write(render(result, "markdown", full_plan=full_plan) + "\n")
+    _write_step_summary(lambda: render(result, "markdown", full_plan=full_plan))
     return EXIT_CHANGES if detailed_exitcode and not result.empty else 0
 
 
@@ -158,6 +183,7 @@ def plan(
     "--allow-deletes", type=click.IntRange(min=0), metavar="N",
     help="Allow up to N deletes (policy.max_deletes refuses more otherwise).",
 )  # fmt: skip
+@all_targets_option
 @sandbox_option
 @common_options
 @click.pass_obj
@@ -165,6 +191,7 @@ def apply(
     opts: Options,
     paths: tuple[str, ...],
     target: str | None,
+    all_targets: bool,
     yes: bool,
     saved: str | None,
     allow_deletes: int | None,
@@ -173,23 +200,166 @@ def apply(
     """Make the account match the manifests: plan, confirm, then create, update and delete
     in dependency order. Stops at the first error and says what was done."""
     project = load_project(opts.project)
-    chosen = _target(project, target)
-    desired = _load(project, paths, chosen)
-    session = _session(chosen, sandbox)
-    result = asyncio.run(session.plan(desired, _policy(project, chosen).prune))
+    chosen = choose(project, target, all_targets=all_targets)
+    run = _run(sandbox)
+    if all_targets:
+        if saved:
+            raise ConfigError("--plan applies one target's saved plan: use it with --target NAME")
+        _apply_all(run, project, chosen, paths, yes, allow_deletes, colour=_colour(opts))
+        return
+    desired = load_for(project, paths, chosen[0])
+    result = _make_plan(run, project, chosen[0], desired)
     click.echo(render(result, "text", colour=_colour(opts)), nl=False)
     if saved:
         _check_saved(saved, result)
     if result.empty:
         return
-    _check_deletes(result, _policy(project, chosen), allow_deletes)
+    _check_deletes(result, policy_for(project, chosen[0]), allow_deletes)
     _confirm(result, yes)
-    report = asyncio.run(session.apply(result, _progress))
+    report = asyncio.run(run.attempt(chosen[0], lambda s: s.apply(result, _progress)))
     counts = Counter(c.action for c in result.changes)
     click.echo(
         f"Apply complete: {counts['create']} created, {counts['update']} updated, "
         f"{counts['delete']} deleted ({plural(len(report.done), 'change')})."
     )
+
+
+def _apply_all(
+    run: Run,
+    project: Project,
+    targets: list[Target | None],
+    paths: Sequence[str],
+    yes: bool,
+    allow_deletes: int | None,
+    *,
+    colour: bool = False,
+) -> None:
+    """Plan every target, show the plans, check them all, ask once, apply concurrently."""
+    run.check_distinct(targets)
+    outcomes = asyncio.run(plan_targets(run, project, targets, paths))
+    click.echo(render_plans(outcomes, "text", colour=colour), nl=False)
+    failed = [o.target for o in outcomes if not o.ok]
+    if failed:
+        raise PlanError(f"target(s) {', '.join(failed)} could not be planned; nothing was changed")
+    plans = [(t, o.value) for t, o in zip(targets, outcomes, strict=True)]
+    for target, result in plans:
+        _check_deletes(result, policy_for(project, target), allow_deletes, result.target)
+    pending = [result for _, result in plans if not result.empty]
+    if not pending:
+        return
+    _confirm_all(pending, yes)
+    applied = asyncio.run(apply_targets(run, plans, _target_progress))
+    for outcome in applied:
+        if outcome.ok:
+            done = plural(len(outcome.value.done), "change")
+            click.echo(f"{outcome.target}: apply complete ({done}).")
+        else:
+            click.echo(f"{outcome.target}: {outcome.error}", err=True)
+    if any(not o.ok for o in applied):
+        raise ConfigError(
+            "apply failed on target(s) "
+            + ", ".join(o.target for o in applied if not o.ok)
+            + "; the others were applied. Run apply again to converge."
+        )
+
+
+@cli.command(name="export")
+@target_option
+@click.option(
+    "--out", metavar="DIR",
+    help="Where to write the manifests (default: the project's manifests folder).",
+)  # fmt: skip
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@sandbox_option
+@click.pass_obj
+def export_command(
+    opts: Options, target: str | None, out: str | None, force: bool, sandbox: bool
+) -> None:
+    """Write the live account as manifests, one file per section: how to adopt acr on an
+    account that exists. Planning them against the account shows no changes."""
+    from reconciler.export import export_account, export_files, write_files
+
+    project = load_project(opts.project)
+    (chosen,) = choose(project, target)
+    run = _run(sandbox)
+    session = run.session(chosen)
+    account, notes = asyncio.run(run.attempt(chosen, lambda s: s.read()))
+    result = export_account(account.objects)
+    result.skipped += notes
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    source = session.endpoint.description + (f" (target {chosen.name})" if chosen else "")
+    folder = Path(out or _export_folder(project))
+    written = write_files(export_files(result, source, when), folder, force=force)
+    counts = ", ".join(f"{p.name} ({len(result.sections[p.stem])})" for p in written)
+    click.echo(f"Exported {result.count} objects to {folder}/: {counts or 'nothing'}.")
+    if result.placeholders:
+        click.echo(
+            "Credentials in URLs were replaced by ${env.NAME}; set these before plan: "
+            + ", ".join(p.name for p in result.placeholders),
+        )
+    for line in result.skipped:
+        click.echo(f"Warning: left out {line}", err=True)
+
+
+def _export_folder(project: Project) -> str:
+    first = project.manifests[0] if project.manifests else "manifests"
+    return "manifests" if first.endswith((".yaml", ".yml")) else first
+
+
+@cli.command()
+@sandbox_option
+@click.pass_obj
+def connections(opts: Options, sandbox: bool) -> int:
+    """List the Maton key's active-campaign connections, their status, and which target
+    uses each. Exits 1 when a target's connection is missing or not active."""
+    from reconciler.connections import control_url, read_connections, render_report, report
+
+    project = load_project(opts.project)
+    run = _run(sandbox)
+    session = run.session(None)
+    listing = asyncio.run(read_connections(session, os.environ))
+    found = report(listing, list(project.targets.values()))
+    where = control_url(os.environ, session.endpoint.gateway) or ""
+    click.echo(render_report(found, "the built-in sandbox" if sandbox else where), nl=False)
+    return 1 if found.problems else 0
+
+
+@cli.command()
+@paths_argument
+@click.option("--targets", "names", metavar="A,B,...", help="Targets to compare (default: all).")
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "markdown", "json")), default="text",
+    show_default=True, help="How to print the comparison.",
+)  # fmt: skip
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 2 when a target differs (0 when none)."
+)
+@sandbox_option
+@click.pass_obj
+def compare(
+    opts: Options,
+    paths: tuple[str, ...],
+    names: str | None,
+    fmt: str,
+    detailed_exitcode: bool,
+    sandbox: bool,
+) -> int:
+    """Show how far each target is from the manifests: a matrix of kinds by targets, then
+    the objects that differ. Reads the accounts; never writes to them."""
+    from reconciler.compare import parity
+    from reconciler.compare import render as render_parity
+
+    project = load_project(opts.project)
+    if names:
+        chosen = [choose(project, n.strip())[0] for n in names.split(",") if n.strip()]
+    else:
+        chosen = list(project.targets.values()) or [None]
+    outcomes = asyncio.run(plan_targets(_run(sandbox), project, chosen, paths))
+    result = parity(outcomes)
+    click.echo(render_parity(result, fmt), nl=False)
+    if result.errors:
+        return 1
+    return EXIT_CHANGES if detailed_exitcode and not result.in_sync else 0
 
 
 @cli.command()
@@ -261,26 +431,19 @@ def _path(value: str | None) -> Path | None:
     return Path(value) if value else None
 
 
-def _target(project: Project, name: str | None) -> Target | None:
-    if name is None:
-        return None
-    if name not in project.targets:
-        known = ", ".join(sorted(project.targets)) or "none defined"
-        raise ConfigError(f'target "{name}" is not in the project file (targets: {known})')
-    return project.targets[name]
+def _validated_targets(project: Project, name: str | None) -> list[Target | None]:
+    if name is None and project.targets and project.default_target is None:
+        return list(project.targets.values())
+    return choose(project, name)
 
 
-def _load(project: Project, paths: Sequence[str], target: Target | None) -> Desired:
-    variables = {**project.vars, **(target.vars if target else {})}
-    return load_manifests(list(paths) or list(project.manifests), vars=variables)
+def _run(sandbox: bool) -> Run:
+    return Run(os.environ, sandbox=sandbox, on_retry=_retrying)
 
 
-def _policy(project: Project, target: Target | None) -> Policy:
-    return target.policy if target and target.policy else project.policy
-
-
-def _make_plan(project: Project, target: Target | None, desired: Desired, sandbox: bool) -> Plan:
-    return asyncio.run(_session(target, sandbox).plan(desired, _policy(project, target).prune))
+def _make_plan(run: Run, project: Project, target: Target | None, desired: Desired) -> Plan:
+    prune = policy_for(project, target).prune
+    return asyncio.run(run.attempt(target, lambda session: session.plan(desired, prune)))
 
 
 def _check_saved(path: str, fresh: Plan) -> None:
@@ -297,19 +460,18 @@ def _check_saved(path: str, fresh: Plan) -> None:
         )
 
 
-def _check_deletes(result: Plan, policy: Policy, allowed: int | None) -> None:
+def _check_deletes(
+    result: Plan, policy: Policy, allowed: int | None, target: str | None = None
+) -> None:
     limit = allowed if allowed is not None else policy.max_deletes
     deletes = result.summary["delete"]
     if limit is not None and deletes > limit:
         source = "--allow-deletes" if allowed is not None else "policy.max_deletes"
+        which = f"target {target}: " if target else ""
         raise ConfigError(
-            f"the plan deletes {deletes} objects, more than {source} allows ({limit}); "
+            f"{which}the plan deletes {deletes} objects, more than {source} allows ({limit}); "
             f"nothing was changed. Review the deletes, then run apply --allow-deletes {deletes}."
         )
-
-
-def _session(target: Target | None, sandbox: bool) -> Session:
-    return Session.open(target, sandbox=sandbox, env=os.environ, on_retry=_retrying)
 
 
 def _retrying(message: str) -> None:
@@ -318,6 +480,23 @@ def _retrying(message: str) -> None:
 
 def _progress(number: int, total: int, change: Change) -> None:
     click.echo(f"[{number}/{total}] {describe(change)}", err=True)
+
+
+def _target_progress(name: str) -> Progress:
+    def report(number: int, total: int, change: Change) -> None:
+        click.echo(f"{name} [{number}/{total}] {describe(change)}", err=True)
+
+    return report
+
+
+def _confirm_all(plans: list[Plan], yes: bool) -> None:
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise ConfigError("refusing to apply without confirmation: no terminal. Pass --yes.")
+    names = ", ".join(p.target for p in plans)
+    if not click.confirm(f"Apply the plans above to {names}?", default=False, err=True):
+        raise ConfigError("apply cancelled; nothing was changed.")
 
 
 def _confirm(result: Plan, yes: bool) -> None:
@@ -343,6 +522,13 @@ def _colour(opts: Options) -> bool:
     if opts.no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     return sys.stdout.isatty()
+
+
+def _write_step_summary(markdown: Callable[[], str]) -> None:
+    """In GitHub Actions, append the plan's markdown to the run's step summary."""
+    if github.in_actions(os.environ) and os.environ.get("GITHUB_STEP_SUMMARY"):
+        with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
+            summary.write(markdown() + "\n")
 
 
 def _full_plan_hint(out: str | None) -> str | None:

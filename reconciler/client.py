@@ -44,7 +44,14 @@ from reconciler.errors import (
     ValidationError,
 )
 from reconciler.kinds.base import Finder, RawCollection
-from reconciler.ratelimit import limiter_for, retry_after
+from reconciler.ratelimit import (
+    MATON_KEY_RATE,
+    PROCESS_LIMITERS,
+    Limiters,
+    Pace,
+    limiter_for,
+    retry_after,
+)
 from reconciler.responses import (
     collection_key,
     error_message,
@@ -105,13 +112,23 @@ class Client:
         retries: int = 5,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         on_retry: Callable[[str], None] | None = None,
+        limiters: Limiters | None = None,
+        key_rate: float = MATON_KEY_RATE,
     ) -> None:
+        """``limiters`` is the run's registry (accounts and Maton keys planned together share
+        it); without one, the account's limiter is the process-wide ``limiter_for``."""
         self.endpoint = endpoint
         self.retries = max(0, retries)
         self.stats: Counter[str] = Counter()
         self._sleep = sleep
         self._on_retry = on_retry
-        self._limiter = limiter_for(endpoint.account, rate)
+        if limiters is None:
+            self._limiter = limiter_for(endpoint.account, rate)
+            key = PROCESS_LIMITERS.key(endpoint.key_id, key_rate) if endpoint.key_id else None
+        else:
+            self._limiter = limiters.account(endpoint.account, rate)
+            key = limiters.key(endpoint.key_id, key_rate) if endpoint.key_id else None
+        self._pace = Pace(self._limiter, *([key] if key else []), sleep=sleep)
         self._random = random.Random()
         self._http = httpx.AsyncClient(
             transport=transport,
@@ -199,11 +216,12 @@ class Client:
             sideloads={name: tidy_rows(value) for name, value in sorted(sideloads.items())},
         )
 
-    async def connections(self) -> list[dict[str, Any]]:
-        """The Maton connections for ActiveCampaign (``acr connections``) [V-2nd MATON]."""
+    async def connections(self, control: str | None = None) -> list[dict[str, Any]]:
+        """The Maton connections for ActiveCampaign (``acr connections``) [V-2nd MATON], from
+        ``control`` (MATON_CONTROL_URL) or else the gateway."""
         if self.endpoint.gateway is None:
             raise ConfigError("connections are a Maton gateway feature: set MATON_API_KEY")
-        url = f"{self.endpoint.gateway}/connections"
+        url = f"{control or self.endpoint.gateway}/connections"
         body = await self._call("GET", "/connections", params={"app": MATON_APP}, url=url)
         found = body.get("connections") if isinstance(body, dict) else None
         return [c for c in found or [] if isinstance(c, dict)]
@@ -219,7 +237,7 @@ class Client:
         api: bool,
         delay: float,
     ) -> httpx.Response:
-        await self._limiter.acquire(self._sleep, delay=delay)
+        await self._pace.acquire(self._sleep, delay=delay)
         self.stats[method] += 1
         headers = dict(self.endpoint.headers)
         if not api:

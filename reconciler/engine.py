@@ -7,6 +7,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from typing import Protocol
 
+from reconciler.adopt import check_external
 from reconciler.diff import diff
 from reconciler.errors import AuthError
 from reconciler.kinds import KINDS, dependency_graph
@@ -38,6 +39,7 @@ async def make_plan(
         assert isinstance(read, Account)
         account = read
         found = diff(desired.objects, account.objects, prune=prune)
+        check_external(desired, account.objects, found.changes)
         changes = await count_dependents(client, found.changes)
     except AuthError as exc:
         raise access_error(exc, endpoint) from exc

@@ -194,6 +194,19 @@ class FieldKind(Kind):
     def describe_delete(self, obj: Obj, count: int) -> str | None:
         return "the values contacts hold in it are deleted"
 
+    def entry(self, obj: Obj, children: Mapping[str, list[Any]]) -> Any:
+        attrs = obj.attrs
+        out = {k: attrs[k] for k in ("title", "perstag", "type", "description", "default")}
+        if attrs["type"] in CHOICE_TYPES:
+            out["options"] = [
+                o["value"]
+                if o["label"] == o["value"]
+                else {"value": o["value"], "label": o["label"]}
+                for o in attrs["options"]
+            ]
+        out["lists"] = attrs["lists"]
+        return out
+
     def replace(self, want: Obj, have: Obj, fixed: Sequence[AttrDiff]) -> list[Change]:
         return replacement(want, have, fixed)
 

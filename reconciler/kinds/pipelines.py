@@ -10,6 +10,7 @@ never deleted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
@@ -111,6 +112,9 @@ class PipelineKind(Kind):
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
         return f"{plural(count, 'deal')} would be deleted with its stages" if count else None
+
+    def entry(self, obj: Obj, children: Mapping[str, list[Any]]) -> Any:
+        return {**super().entry(obj, children), "stages": children.get("stage", [])}
 
     def create_note(self, obj: Obj, *, parent_new: bool = False) -> str | None:
         count = obj.extra.get("stages", 0)

@@ -15,8 +15,8 @@ from pydantic import BaseModel
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from reconciler.errors import Location, ManifestError, Problem
-from reconciler.kinds import KINDS, Kind, Obj, children, sections
-from reconciler.manifest.checks import Placed, cross_check
+from reconciler.kinds import KINDS, Kind, Obj, Ref, children, sections
+from reconciler.manifest.checks import Placed, cross_check, external_refs
 from reconciler.manifest.files import display_path, find_files
 from reconciler.manifest.validate import input_keys, validate
 from reconciler.manifest.vars import Resolver
@@ -38,6 +38,14 @@ class Desired:
     secrets: Mapping[str, str]  # NAME -> value of each ${env.NAME} used: mask these, never print
     files: tuple[str, ...]  # the manifest files read (display paths)
     digest: str  # "sha256:..." over the files' bytes, sorted by path; no secret goes into it
+    # References to objects no manifest defines (a field's list): the account must have
+    # them, which plan checks; each with the located message to show when it does not.
+    external: tuple[tuple[Ref, str, Problem], ...] = ()
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """What ``acr validate`` cannot know offline: the references plan resolves live."""
+        return [problem for _, _, problem in self.external]
 
 
 def load_manifests(
@@ -65,6 +73,10 @@ def load_manifests(
         secrets=types.MappingProxyType(dict(secrets)),
         files=tuple(load.raw),
         digest=digest(load.raw),
+        external=tuple(
+            (ref, name, _scrub(problem, secrets.values()))
+            for ref, name, problem in external_refs(load.placed, unknown_kinds=load.unknown_kinds)
+        ),
     )
 
 
