@@ -114,6 +114,8 @@ def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> None:
         desired = load_for(project, paths, each_target)
         for warning in desired.warnings:
             click.echo(f"Warning: {warning}", err=True)
+            if github.in_actions(os.environ):
+                click.echo(github.annotation(warning, "warning"), err=True)
     counts = Counter(obj.kind for obj in desired.objects)
     summary = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(counts.items()))
     files = len(desired.files)

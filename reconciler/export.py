@@ -61,9 +61,13 @@ async def read_exportable(reader: Reader) -> tuple[Account, list[str]]:
     try:
         return await read_account(reader), []
     except AuthError as exc:
-        denied = [k for k in KINDS.values() if k.access and exc.path.startswith(k.access_paths)]
-        if exc.status != 403 or not denied:
+        missing = {
+            k.access for k in KINDS.values() if k.access and exc.path.startswith(k.access_paths)
+        }
+        if exc.status != 403 or not missing:
             raise
+    # Every kind that needs the missing access (pipelines, stages and deal fields: Deals).
+    denied = [k for k in KINDS.values() if k.access in missing]
     lost = {name for kind in denied for name in kind.collections()}
     names = [name for name in collections() if name not in lost]
     notes = sorted(

@@ -1,7 +1,8 @@
 """What acr adds when it runs in GitHub Actions (pure: the CLI prints and writes).
 
-Manifest problems become ``::error`` workflow commands, so GitHub shows them on the lines of
-the pull request's diff; ``plan`` also appends its markdown to the step summary. The runner
+Manifest problems become ``::error`` workflow commands (warnings ``::warning``), so GitHub
+shows them on the lines of the pull request's diff; ``plan`` also appends its markdown to the
+step summary. The runner
 reads workflow commands from both stdout and stderr; acr writes them to stderr so that
 ``acr plan --format json > plan.json`` stays clean.
 """
@@ -18,8 +19,9 @@ def in_actions(env: Mapping[str, str]) -> bool:
     return env.get("GITHUB_ACTIONS") == "true"
 
 
-def annotation(problem: Problem) -> str:
-    """``::error file=manifests/tags.yaml,line=3,col=5::tags[0]: unknown key ...``."""
+def annotation(problem: Problem, level: str = "error") -> str:
+    """``::error file=manifests/tags.yaml,line=3,col=5::tags[0]: unknown key ...``; ``level``
+    ``warning`` for what validate only warns about (a list left to the account)."""
     where = problem.location
     props = []
     if where is not None:
@@ -29,7 +31,7 @@ def annotation(problem: Problem) -> str:
         if where.col:
             props.append(f"col={where.col}")
     message = f"{problem.path}: {problem.message}" if problem.path else problem.message
-    head = "::error " + ",".join(props) if props else "::error"
+    head = f"::{level} " + ",".join(props) if props else f"::{level}"
     return f"{head}::{_data(message)}"
 
 

@@ -15,7 +15,7 @@ fields need Deals access [R2; INF for this endpoint].
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
@@ -147,6 +147,13 @@ class DealFieldKind(Kind):
             "visible": as_bool(row.get("isFormVisible")),
         }
         return Obj(self.name, casefold(label), label, attrs, id=str(row["id"]))
+
+    def entry(self, obj: Obj, children: Mapping[str, list[Any]]) -> Any:
+        """Options only for the choice types (the spec refuses them on others)."""
+        out = super().entry(obj, children)
+        if out.get("type") not in CHOICE_TYPES:
+            out.pop("options", None)
+        return out
 
     def replace(self, want: Obj, have: Obj, fixed: Sequence[AttrDiff]) -> list[Change]:
         """Never: a deal field is not replaced by acr; the plan is refused, located."""

@@ -73,7 +73,7 @@ def test_the_parity_matrix_counts_objects_per_kind_and_lists_differences() -> No
         ("P / Lead", (("b", "missing"),)),
     ]
     text = render(result, "text")
-    assert "  tag       1        1" in text and 'tag "VIP"\n    a: differs: description' in text
+    assert "  tag         1        1" in text and 'tag "VIP"\n    a: differs: description' in text
     markdown = render(result, "markdown")
     assert markdown.startswith("### acr compare: 2 object(s) differ")
     assert "| list | ✅ in sync | ✅ in sync |" in markdown
@@ -87,3 +87,15 @@ def test_all_targets_markdown_stays_a_pull_request_comment() -> None:
     text = render_plans([Outcome("a", value=plan("a", *many)), OUTCOMES[2]], "markdown")
     assert len(text) < 65_536 and "too long for one comment" in text
     assert "| a | 400 | 0 | 0 | 0 | changes |" in text
+
+
+def test_all_targets_text_is_coloured_on_request_and_aligned_by_display_width() -> None:
+    from reconciler.fleet import render_plans
+    from reconciler.render.style import width
+
+    outcomes = [Outcome("日本", value=plan("日本", CREATE)), OUTCOMES[0]]
+    coloured = render_plans(outcomes, "text", colour=True)
+    assert "\x1b[32m" in coloured and "\x1b[" not in render_plans(outcomes, "text")
+    rows = summary_table(outcomes, "text").splitlines()
+    assert rows[2].startswith("  日本  ") and rows[3].startswith("  a       ")
+    assert width(rows[2]) == width(rows[3]) - len("no changes") + len("changes")

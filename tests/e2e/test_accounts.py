@@ -47,6 +47,12 @@ POPULATED: dict[str, Any] = {
         {"name": "Plain", "url": "https://hooks.example.com/plain", "events": ["deal_add"],
          "sources": ["admin"]},
     ],
+    "deal_fields": [
+        {"label": "Budget", "type": "currency", "required": True},
+        {"label": "Source", "type": "dropdown", "options": ["Web", "Event"], "default": "Web"},
+        {"label": "Products", "type": "multiselect", "options": ["A", "B", "C"],
+         "default": ["C", "A"], "visible": False},
+    ],
 }  # fmt: skip
 SECRETS = {"CRM_SYNC_USER": "bot", "CRM_SYNC_PASSWORD": PASSWORD, "CRM_SYNC_TOKEN": TOKEN}
 
@@ -98,10 +104,13 @@ def test_export_then_plan_shows_no_changes_for_every_kind(
 ) -> None:
     result = fleet("export", "--target", "a")
     assert result.code == 0, result.err
-    assert "Exported 13 objects to manifests/" in result.out
+    assert "Exported 16 objects to manifests/" in result.out
     assert "CRM_SYNC_USER, CRM_SYNC_PASSWORD, CRM_SYNC_TOKEN" in result.out
     files = sorted(p.name for p in (fleet.root / "manifests").iterdir())
-    assert files == ["fields.yaml", "lists.yaml", "pipelines.yaml", "tags.yaml", "webhooks.yaml"]
+    assert files == [
+        "deal_fields.yaml", "fields.yaml", "lists.yaml", "pipelines.yaml", "tags.yaml",
+        "webhooks.yaml",
+    ]  # fmt: skip
     hooks = (fleet.root / "manifests" / "webhooks.yaml").read_text()
     assert TOKEN not in hooks + result.out + result.err and PASSWORD not in hooks
     assert hooks.startswith("# Exported by `acr export` from Maton connection")
@@ -114,6 +123,9 @@ def test_export_then_plan_shows_no_changes_for_every_kind(
         monkeypatch.setenv(name, value)
     plan = fleet.plan("--target", "a")
     assert plan["changes"] == [] and plan["summary"]["unmanaged"] == 0
+    deal_fields = (fleet.root / "manifests" / "deal_fields.yaml").read_text()
+    assert "  - label: Budget\n    type: currency\n    required: true\n" in deal_fields
+    assert "options:" not in deal_fields.split("label: Products")[0].split("label: Budget")[1]
     tags = (fleet.root / "manifests" / "tags.yaml").read_text()
     assert (
         "  - name: Lead\n  - name: VIP\n    description: Top\n  - name: Newsletter footer\n" in tags
@@ -180,6 +192,19 @@ def test_all_targets_plan_has_a_section_per_target_a_summary_and_the_worst_exit_
     assert [p["target"] for p in as_json["plans"]] == ["a", "b"] and "c" in as_json["errors"]
 
 
+def test_all_targets_plan_in_github_actions_writes_every_plan_to_the_step_summary(
+    fleet: Acr, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(fleet.root / "summary.md"))
+    fleet.write("tags.yaml", "tags:\n  - name: VIP\n    description: Top\n")
+    result = fleet("plan", "--all-targets")
+    assert result.code == 0, result.err
+    assert "\x1b[" not in result.out and "Summary:" in result.out  # text, plain when piped
+    summary = (fleet.root / "summary.md").read_text()
+    assert "### acr plan" in summary and "| b | 1 | 0 | 0 | 0 | changes |" in summary
+
+
 @pytest.mark.parametrize(
     ("connection", "expected"),
     [(FAILED, f"connection {FAILED} is FAILED"), (MISSING, f"connection {MISSING} does not exist")],
@@ -235,14 +260,14 @@ def test_a_field_may_name_a_live_list_that_no_manifest_manages(fleet: Acr) -> No
     fleet.write("fields.yaml", dump({"fields": [field]}))
     checked = fleet("validate", "--target", "a")
     assert checked.code == 0
-    assert 'Warning: manifests/fields.yaml:5:5: fields[0].lists[0]: field "SCORE": list ' in (
+    assert 'Warning: manifests/fields.yaml:5:5: fields[0].lists[0]: field "Score": list ' in (
         checked.err
     )
     assert fleet("apply", "--yes", "-t", "a").code == 0
     assert fleet.plan("-t", "a")["changes"] == []
     on_b = fleet("plan", "-t", "b")
     assert on_b.code == 1
-    assert 'field "SCORE": list "customers" is neither in the manifests nor on the account' in (
+    assert 'field "Score": list "customers" is neither in the manifests nor on the account' in (
         on_b.err
     )
     _project(fleet)
@@ -307,4 +332,5 @@ def test_export_of_an_account_without_deals_access_leaves_pipelines_out(
     result = acr("export")
     assert result.code == 0, result.err
     assert "Warning: left out pipelines: not exported, Deals access is missing" in result.err
+    assert "Warning: left out deal_fields: not exported, Deals access is missing" in result.err
     assert "pipelines.yaml" not in result.out and "tags.yaml (3)" in result.out

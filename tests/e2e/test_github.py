@@ -41,6 +41,14 @@ def test_manifest_problems_are_annotations_on_their_lines(actions: Acr) -> None:
     assert result.out == ""
 
 
+def test_validate_warnings_are_warning_annotations(actions: Acr) -> None:
+    actions.write("fields.yaml", "fields:\n  - title: Score\n    type: text\n    lists: [vip]\n")
+    result = actions("validate")
+    assert result.code == 0, result.err
+    (line,) = [x for x in result.err.splitlines() if x.startswith("::")]
+    assert line.startswith("::warning file=manifests/fields.yaml,line=4,col=13::fields[0].lists[0]")
+
+
 def test_no_annotations_outside_actions(acr: Acr, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     acr.write("bad.yaml", "tags:\n  - name: A\n    colour: red\n")
@@ -56,6 +64,7 @@ def test_annotation_escapes_what_the_runner_parses() -> None:
         annotation(problem) == "::error file=a%2Cb%3Ac.yaml,line=2,col=3::tags[0]: 50%25 off%0Anext"
     )
     assert annotation(Problem("no place")) == "::error::no place"
+    assert annotation(Problem("no place"), "warning") == "::warning::no place"
 
 
 def test_run_url() -> None:

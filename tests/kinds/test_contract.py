@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.errors import PlanError
+from reconciler.export import export_account
 from reconciler.kinds import KINDS
 from reconciler.manifest import load_manifests
 
@@ -129,3 +130,15 @@ def test_an_object_left_out_is_left_alone_or_pruned(
     assert [(c.action, c.kind) for c in plan.changes] == [("delete", name)]
     account.apply(found.without(), prune)
     assert set(of_kind(account, name)) == set(before) - {plan.changes[0].key}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_export_of_the_account_plans_no_change(
+    name: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    account = applied(name, tmp_path, tmp_path_factory)
+    exported = export_account(account.live())
+    assert not exported.skipped and not exported.placeholders
+    assert KINDS[name].section in exported.sections or KINDS[name].child_of
+    plan = account.plan(exported.sections)
+    assert plan.empty, [c.data for c in plan.changes]
