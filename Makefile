@@ -22,7 +22,7 @@ lint: install
 	$(BIN)/mypy reconciler
 
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest --cov --cov-report=term
 
 schema: install
 	$(BIN)/acr schema --write
@@ -31,4 +31,4 @@ demo: install
 	bash examples/demo.sh
 
 clean:
-	rm -rf $(VENV) .acr .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .acr .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -7,29 +7,33 @@ errors included, 2 only for ``plan --detailed-exitcode`` when changes are pendin
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from reconciler import __version__
-from reconciler.errors import ApplyError, ConfigError, PlanError, ReconcilerError
+from reconciler import __version__, github
+from reconciler.errors import ApplyError, ConfigError, ManifestError, PlanError, ReconcilerError
 from reconciler.lock import DEFAULT_TIMEOUT, account_lock
 from reconciler.secrets import mask_text
 from reconciler.shown_errors import shown_error, shown_traceback
+from reconciler.targets import choose, load_for
+from reconciler.words import plural
 
 # The rest of acr is imported by the commands that use it, so that `acr --help` and
 # `acr validate` start without loading httpx, asyncio, DeepDiff or the sandbox.
 if TYPE_CHECKING:
-    from reconciler.manifest import Desired, Policy, Project, Target
+    from reconciler.apply import Progress
+    from reconciler.manifest import Desired, Project, Target
     from reconciler.plan import Change, Plan
-    from reconciler.safety import Rules
-    from reconciler.session import Session
+    from reconciler.targets import Run
 
 EXIT_CHANGES = 2
 FORMATS = ("text", "json", "markdown")  # reconciler.render.FORMATS (a test keeps them equal)
@@ -40,6 +44,7 @@ SANDBOX_STATE = Path(".acr/sandbox.json")  # reconciler.session.SANDBOX_STATE (l
 class Options:
     debug: bool = False
     project: str | None = None
+    no_color: bool = False
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -51,8 +56,9 @@ class Options:
     metavar="FILE",
     help="Project file (default: ./acr.yaml when it exists).",
 )
+@click.option("--no-color", is_flag=True, help="No colour, even on a terminal (or set NO_COLOR).")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, project: str | None) -> None:
+def cli(ctx: click.Context, debug: bool, project: str | None, no_color: bool) -> None:
     """acr keeps an ActiveCampaign account's tags, lists, custom fields, deal pipelines and
     stages, and webhooks in YAML manifests: `plan` shows what would change, `apply` changes it.
 
@@ -61,13 +67,37 @@ def cli(ctx: click.Context, debug: bool, project: str | None) -> None:
       MATON_API_KEY, MATON_GATEWAY_URL, MATON_CONNECTION      (through the Maton gateway)
       ACTIVECAMPAIGN_URL, ACTIVECAMPAIGN_API_TOKEN            (directly)
       ACR_RATE_LIMIT    requests per second per account (default 5, the API's limit)
+      ACR_MATON_RATE_LIMIT  requests per second per Maton key, all accounts (default 10)
+      MATON_CONTROL_URL  where `acr connections` reads /connections
     Use --sandbox on plan and apply to rehearse against the built-in sandbox instead.
     """
-    ctx.obj = Options(debug=debug, project=project)
+    ctx.obj = Options(debug=debug, project=project, no_color=no_color)
+
+
+def _set_option(ctx: click.Context, param: click.Parameter, value: object) -> None:
+    """Options of the group also accepted after the subcommand: ``acr plan --debug``."""
+    if value and param.name:
+        setattr(ctx.ensure_object(Options), param.name, value)
+
+
+def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for decorator in (
+        click.option("--debug", is_flag=True, expose_value=False, callback=_set_option,
+                     help="Show a traceback when something fails."),
+        click.option("--project", metavar="FILE", expose_value=False, callback=_set_option,
+                     help="Project file (default: ./acr.yaml when it exists)."),
+        click.option("--no-color", is_flag=True, expose_value=False, callback=_set_option,
+                     help="No colour, even on a terminal (or set NO_COLOR)."),
+    ):  # fmt: skip
+        command = decorator(command)
+    return command
 
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 target_option = click.option("--target", "-t", metavar="NAME", help="A target of acr.yaml.")
+all_targets_option = click.option(
+    "--all-targets", is_flag=True, help="Every target of acr.yaml, concurrently."
+)
 sandbox_option = click.option(
     "--sandbox",
     is_flag=True,
@@ -78,21 +108,33 @@ sandbox_option = click.option(
 @cli.command()
 @paths_argument
 @target_option
+@common_options
 @click.pass_obj
 def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> None:
     """Check the manifests offline: syntax, keys, types, references. Sends nothing and reads
-    no ${env.*} value, so it runs without the secrets (plan and apply need them)."""
+    no ${env.*} value, so it runs without the secrets (plan and apply need them). With
+    targets and no --target (nor default_target), checks them with every target's vars."""
     from reconciler.manifest import load_project
 
     project = load_project(opts.project)
-    desired = _load(project, paths, _target(project, target), read_env=False)
+    chosen = _validated_targets(project, target)
+    for each_target in chosen:
+        desired = _load(project, paths, each_target, read_env=False)
+        for warning in desired.warnings:
+            click.echo(f"Warning: {warning}", err=True)
+            if github.in_actions(os.environ):
+                click.echo(github.annotation(warning, "warning"), err=True)
     counts = Counter(obj.kind for obj in desired.objects)
     summary = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(counts.items()))
     files = len(desired.files)
-    click.echo(f"Valid: {summary or 'nothing'} in {files} file{'s' if files != 1 else ''}.")
+    names = [t.name for t in chosen if t is not None]
+    against = f" (targets: {', '.join(names)})" if len(names) > 1 else ""
+    click.echo(
+        f"Valid: {summary or 'nothing'} in {files} file{'s' if files != 1 else ''}{against}."
+    )
     if desired.env_names:
-        names = ", ".join(desired.env_names)
-        click.echo(f"Not read (plan and apply need them): {names}.", err=True)
+        needed = ", ".join(desired.env_names)
+        click.echo(f"Not read (plan and apply need them): {needed}.", err=True)
 
 
 @cli.command()
@@ -106,12 +148,15 @@ def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> None:
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes (0 when none)."
 )
+@all_targets_option
 @sandbox_option
+@common_options
 @click.pass_obj
 def plan(
     opts: Options,
     paths: tuple[str, ...],
     target: str | None,
+    all_targets: bool,
     fmt: str,
     out: str | None,
     detailed_exitcode: bool,
@@ -119,18 +164,34 @@ def plan(
 ) -> int:
     """Show what apply would change. Reads the account; never writes to it. A plan that apply
     would refuse is printed in full, with the reasons, and the exit code is 1."""
+    import asyncio
+
+    from reconciler.fleet import exit_code, plan_targets, render_plans
     from reconciler.manifest import load_project
     from reconciler.render import render
     from reconciler.safety import enforce
 
     project = load_project(opts.project)
-    chosen = _target(project, target)
-    desired = _load(project, paths, chosen)
-    result = _make_plan(project, chosen, desired, sandbox)
-    click.echo(render(result, fmt), nl=False)
+    chosen = choose(project, target, all_targets=all_targets)
+    run = _run(sandbox)
+    if all_targets:
+        if out:
+            raise ConfigError("--out saves one target's plan: use it with --target NAME")
+        outcomes = asyncio.run(plan_targets(run, project, chosen, paths))
+        click.echo(render_plans(outcomes, fmt, colour=_colour(opts)), nl=False)
+        _write_step_summary(lambda: render_plans(outcomes, "markdown"))
+        refused = [o.target for o in outcomes if o.ok and o.value.refused]
+        if refused:
+            raise PlanError(f"apply would refuse the plan of target(s) {', '.join(refused)}")
+        return exit_code(outcomes, detailed=detailed_exitcode)
+    desired = _load(project, paths, chosen[0])
+    result = _make_plan(run, project, chosen[0], desired)
+    full_plan = _full_plan_hint(out)
+    click.echo(render(result, fmt, colour=_colour(opts), full_plan=full_plan), nl=False)
     if out:
         Path(out).write_text(render(result, "json"), encoding="utf-8")
         click.echo(f"Plan written to {out}.", err=True)
+    _write_step_summary(lambda: render(result, "markdown", full_plan=full_plan))
     enforce(result)
     return EXIT_CHANGES if detailed_exitcode and not result.empty else 0
 
@@ -151,12 +212,15 @@ def plan(
     "--lock-timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
     metavar="S", help="Seconds to wait for another apply on the same account to finish.",
 )  # fmt: skip
+@all_targets_option
 @sandbox_option
+@common_options
 @click.pass_obj
 def apply(
     opts: Options,
     paths: tuple[str, ...],
     target: str | None,
+    all_targets: bool,
     yes: bool,
     saved: str | None,
     allow_deletes: int | None,
@@ -173,27 +237,189 @@ def apply(
     from reconciler.safety import enforce
 
     project = load_project(opts.project)
-    chosen = _target(project, target)
-    desired = _load(project, paths, chosen)
-    session = _session(chosen, sandbox)
-    policy = _policy(project, chosen)
-    what = session.endpoint.description
-    with account_lock(session.endpoint.account, what=what, timeout=lock_timeout, on_wait=_note):
-        rules = _rules(policy, allow_deletes)
-        result = asyncio.run(session.plan(desired, policy.prune, rules))
-        click.echo(render(result, "text"), nl=False)
+    chosen = choose(project, target, all_targets=all_targets)
+    run = _run(sandbox)
+    if all_targets:
+        if saved:
+            raise ConfigError("--plan applies one target's saved plan: use it with --target NAME")
+        _apply_all(run, project, chosen, paths, yes, allow_deletes, colour=_colour(opts))
+        return
+    desired = _load(project, paths, chosen[0])
+    endpoint = run.session(chosen[0]).endpoint
+    lock = account_lock(
+        endpoint.account, what=endpoint.description, timeout=lock_timeout, on_wait=_note
+    )
+    with lock:
+        result = _make_plan(run, project, chosen[0], desired, allow_deletes)
+        click.echo(render(result, "text", colour=_colour(opts)), nl=False)
         if saved:
             _check_saved(saved, result)
         enforce(result)
         if result.empty:
             return
         _confirm(result, yes)
-        report = asyncio.run(session.apply(result, _progress, on_signal=_note))
+        report = asyncio.run(
+            run.attempt(chosen[0], lambda s: s.apply(result, _progress, on_signal=_note))
+        )
     counts = Counter(c.action for c in result.changes)
     click.echo(
         f"Apply complete: {counts['create']} created, {counts['update']} updated, "
-        f"{counts['delete']} deleted ({len(report.done)} changes). Journal: {report.journal}"
+        f"{counts['delete']} deleted ({plural(len(report.done), 'change')}). "
+        f"Journal: {report.journal}"
     )
+
+
+def _apply_all(
+    run: Run,
+    project: Project,
+    targets: list[Target | None],
+    paths: Sequence[str],
+    yes: bool,
+    allow_deletes: int | None,
+    *,
+    colour: bool = False,
+) -> None:
+    """Plan every target, show the plans, check them all, ask once, apply concurrently."""
+    import asyncio
+
+    from reconciler.fleet import apply_targets, plan_targets, render_plans
+    from reconciler.safety import enforce
+
+    run.check_distinct(targets)
+    outcomes = asyncio.run(plan_targets(run, project, targets, paths, allow_deletes))
+    click.echo(render_plans(outcomes, "text", colour=colour), nl=False)
+    failed = [o.target for o in outcomes if not o.ok]
+    if failed:
+        raise PlanError(f"target(s) {', '.join(failed)} could not be planned; nothing was changed")
+    plans = [(t, o.value) for t, o in zip(targets, outcomes, strict=True)]
+    for _, result in plans:
+        enforce(result)
+    pending = [result for _, result in plans if not result.empty]
+    if not pending:
+        return
+    _confirm_all(pending, yes)
+    applied = asyncio.run(apply_targets(run, plans, _target_progress))
+    for outcome in applied:
+        if outcome.ok:
+            done = plural(len(outcome.value.done), "change")
+            click.echo(f"{outcome.target}: apply complete ({done}).")
+        else:
+            click.echo(f"{outcome.target}: {outcome.error}", err=True)
+    if any(not o.ok for o in applied):
+        raise ConfigError(
+            "apply failed on target(s) "
+            + ", ".join(o.target for o in applied if not o.ok)
+            + "; the others were applied. Run apply again to converge."
+        )
+
+
+@cli.command(name="export")
+@target_option
+@click.option(
+    "--out", metavar="DIR",
+    help="Where to write the manifests (default: the project's manifests folder).",
+)  # fmt: skip
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@sandbox_option
+@click.pass_obj
+def export_command(
+    opts: Options, target: str | None, out: str | None, force: bool, sandbox: bool
+) -> None:
+    """Write the live account as manifests, one file per section: how to adopt acr on an
+    account that exists. Planning them against the account shows no changes."""
+    import asyncio
+
+    from reconciler.export import export_account, export_files, write_files
+    from reconciler.manifest import load_project
+
+    project = load_project(opts.project)
+    (chosen,) = choose(project, target)
+    run = _run(sandbox)
+    session = run.session(chosen)
+    account, notes = asyncio.run(run.attempt(chosen, lambda s: s.read()))
+    result = export_account(account.objects)
+    result.skipped += notes
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    source = session.endpoint.description + (f" (target {chosen.name})" if chosen else "")
+    folder = Path(out or _export_folder(project))
+    written = write_files(export_files(result, source, when), folder, force=force)
+    counts = ", ".join(f"{p.name} ({len(result.sections[p.stem])})" for p in written)
+    click.echo(f"Exported {result.count} objects to {folder}/: {counts or 'nothing'}.")
+    if result.placeholders:
+        click.echo(
+            "Credentials in URLs were replaced by ${env.NAME}; set these before plan: "
+            + ", ".join(p.name for p in result.placeholders),
+        )
+    for line in result.skipped:
+        click.echo(f"Warning: left out {line}", err=True)
+
+
+def _export_folder(project: Project) -> str:
+    first = project.manifests[0] if project.manifests else "manifests"
+    return "manifests" if first.endswith((".yaml", ".yml")) else first
+
+
+@cli.command()
+@sandbox_option
+@click.pass_obj
+def connections(opts: Options, sandbox: bool) -> int:
+    """List the Maton key's active-campaign connections, their status, and which target
+    uses each. Exits 1 when a target's connection is missing or not active."""
+    import asyncio
+
+    from reconciler.connections import control_url, read_connections, render_report, report
+    from reconciler.manifest import load_project
+
+    project = load_project(opts.project)
+    run = _run(sandbox)
+    session = run.session(None)
+    listing = asyncio.run(read_connections(session, os.environ))
+    found = report(listing, list(project.targets.values()))
+    where = control_url(os.environ, session.endpoint.gateway) or ""
+    click.echo(render_report(found, "the built-in sandbox" if sandbox else where), nl=False)
+    return 1 if found.problems else 0
+
+
+@cli.command()
+@paths_argument
+@click.option("--targets", "names", metavar="A,B,...", help="Targets to compare (default: all).")
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "markdown", "json")), default="text",
+    show_default=True, help="How to print the comparison.",
+)  # fmt: skip
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 2 when a target differs (0 when none)."
+)
+@sandbox_option
+@click.pass_obj
+def compare(
+    opts: Options,
+    paths: tuple[str, ...],
+    names: str | None,
+    fmt: str,
+    detailed_exitcode: bool,
+    sandbox: bool,
+) -> int:
+    """Show how far each target is from the manifests: a matrix of kinds by targets, then
+    the objects that differ. Reads the accounts; never writes to them."""
+    from reconciler.compare import parity
+    from reconciler.compare import render as render_parity
+    from reconciler.fleet import plan_targets
+    from reconciler.manifest import load_project
+
+    project = load_project(opts.project)
+    if names:
+        chosen = [choose(project, n.strip())[0] for n in names.split(",") if n.strip()]
+    else:
+        chosen = list(project.targets.values()) or [None]
+    import asyncio
+
+    outcomes = asyncio.run(plan_targets(_run(sandbox), project, chosen, paths))
+    result = parity(outcomes)
+    click.echo(render_parity(result, fmt), nl=False)
+    if result.errors:
+        return 1
+    return EXIT_CHANGES if detailed_exitcode and not result.in_sync else 0
 
 
 @cli.command()
@@ -201,8 +427,6 @@ def apply(
 @click.option("--write", is_flag=True, help="Write both schemas into ./schemas/.")
 def schema(for_project: bool, write: bool) -> None:
     """Print the JSON Schema of the manifests (for editors and CI checks)."""
-    import json
-
     from reconciler.manifest import manifest_schema, project_schema, write_schemas
 
     if write:
@@ -267,24 +491,16 @@ def _path(value: str | None) -> Path | None:
     return Path(value) if value else None
 
 
-def _target(project: Project, name: str | None) -> Target | None:
-    if name is None:
-        return None
-    if name not in project.targets:
-        known = ", ".join(sorted(project.targets)) or "none defined"
-        raise ConfigError(f'target "{name}" is not in the project file (targets: {known})')
-    return project.targets[name]
+def _validated_targets(project: Project, name: str | None) -> list[Target | None]:
+    if name is None and project.targets and project.default_target is None:
+        return list(project.targets.values())
+    return choose(project, name)
 
 
 def _load(
     project: Project, paths: Sequence[str], target: Target | None, *, read_env: bool = True
 ) -> Desired:
-    from reconciler.manifest import load_manifests
-
-    variables = {**project.vars, **(target.vars if target else {})}
-    desired = load_manifests(
-        list(paths) or list(project.manifests), vars=variables, read_env=read_env
-    )
+    desired = load_for(project, paths, target, read_env=read_env)
     if desired.skipped:
         names = ", ".join(desired.skipped[:10]) + (" …" if len(desired.skipped) > 10 else "")
         click.echo(
@@ -295,28 +511,30 @@ def _load(
     return desired
 
 
-def _policy(project: Project, target: Target | None) -> Policy:
-    return target.policy if target and target.policy else project.policy
+def _run(sandbox: bool) -> Run:
+    from reconciler.targets import Run
+
+    return Run(os.environ, sandbox=sandbox, on_retry=_retrying)
 
 
-def _rules(policy: Policy, allow_deletes: int | None = None) -> Rules:
-    from reconciler.protect import Protection
-    from reconciler.safety import Rules
-
-    return Rules(Protection(policy.protect), policy.max_deletes, allow_deletes)
-
-
-def _make_plan(project: Project, target: Target | None, desired: Desired, sandbox: bool) -> Plan:
+def _make_plan(
+    run: Run,
+    project: Project,
+    target: Target | None,
+    desired: Desired,
+    allow_deletes: int | None = None,
+) -> Plan:
     import asyncio
 
-    policy = _policy(project, target)
-    return asyncio.run(_session(target, sandbox).plan(desired, policy.prune, _rules(policy)))
+    from reconciler.targets import policy_for, rules_for
+
+    prune = policy_for(project, target).prune
+    rules = rules_for(project, target, allow_deletes)
+    return asyncio.run(run.attempt(target, lambda session: session.plan(desired, prune, rules)))
 
 
 def _check_saved(path: str, fresh: Plan) -> None:
-    import json
-
-    from reconciler.plan import compare_saved
+    from reconciler.review import compare_saved
 
     try:
         saved = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -329,12 +547,6 @@ def _check_saved(path: str, fresh: Plan) -> None:
             + "\n".join(f"  - {line}" for line in moved)
             + "\nMake and review a new plan with `acr plan --out`."
         )
-
-
-def _session(target: Target | None, sandbox: bool) -> Session:
-    from reconciler.session import Session
-
-    return Session.open(target, sandbox=sandbox, env=os.environ, on_retry=_retrying)
 
 
 def _retrying(message: str) -> None:
@@ -351,18 +563,63 @@ def _progress(number: int, total: int, change: Change) -> None:
     click.echo(f"[{number}/{total}] {describe(change)}", err=True)
 
 
+def _target_progress(name: str) -> Progress:
+    from reconciler.apply import describe
+
+    def report(number: int, total: int, change: Change) -> None:
+        click.echo(f"{name} [{number}/{total}] {describe(change)}", err=True)
+
+    return report
+
+
+def _confirm_all(plans: list[Plan], yes: bool) -> None:
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise ConfigError("refusing to apply without confirmation: no terminal. Pass --yes.")
+    names = ", ".join(p.target for p in plans)
+    if not click.confirm(f"Apply the plans above to {names}?", default=False, err=True):
+        raise ConfigError("apply cancelled; nothing was changed.")
+
+
 def _confirm(result: Plan, yes: bool) -> None:
     if yes:
         return
     if not sys.stdin.isatty():
         raise ConfigError("refusing to apply without confirmation: no terminal. Pass --yes.")
     summary = result.summary
+    account = f" ({result.endpoint})" if result.endpoint else ""
     question = (
-        f"Apply {summary['create']} create(s), {summary['update']} update(s) and "
-        f"{summary['delete']} delete(s) to target {result.target}?"
+        f"Apply {plural(summary['create'], 'create')}, {plural(summary['update'], 'update')} "
+        f"and {plural(summary['delete'], 'delete')} to target {result.target}{account}?\n"
+        "Only 'yes' is accepted to confirm"
     )
-    if not click.confirm(question, default=False, err=True):
+    answer = click.prompt(question, default="", show_default=False, err=True)
+    if answer.strip() != "yes":
         raise ConfigError("apply cancelled; nothing was changed.")
+
+
+def _colour(opts: Options) -> bool:
+    """Colour only on a terminal, and never with --no-color, NO_COLOR (no-color.org) or a
+    dumb terminal."""
+    if opts.no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
+def _write_step_summary(markdown: Callable[[], str]) -> None:
+    """In GitHub Actions, append the plan's markdown to the run's step summary."""
+    if github.in_actions(os.environ) and os.environ.get("GITHUB_STEP_SUMMARY"):
+        with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
+            summary.write(markdown() + "\n")
+
+
+def _full_plan_hint(out: str | None) -> str | None:
+    """Where a markdown plan cut to fit a comment sends readers for the whole plan."""
+    if not out:
+        return None
+    url = github.run_url(os.environ) if github.in_actions(os.environ) else None
+    return f"{out} (`acr plan --out`)" + (f", among the artifacts of {url}" if url else "")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -381,13 +638,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = 1
     except ApplyError as exc:
         if "--debug" in args:
-            raise
-        click.echo(f"Error: {exc}", err=True)
+            click.echo(shown_traceback(exc, os.environ), err=True, nl=False)
+        click.echo(f"Error: {shown_error(exc)}", err=True)
         code = exc.exit_code
     except ReconcilerError as exc:
         if "--debug" in args:
             click.echo(shown_traceback(exc, os.environ), err=True, nl=False)
         click.echo(f"Error: {shown_error(exc)}", err=True)
+        if isinstance(exc, ManifestError) and github.in_actions(os.environ):
+            for problem in exc.problems:
+                click.echo(github.annotation(problem), err=True)
         code = 1
     except Exception as exc:  # a bug: say so plainly, show the traceback only with --debug
         if "--debug" in args:

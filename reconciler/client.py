@@ -45,7 +45,14 @@ from reconciler.errors import (
 )
 from reconciler.kinds.base import Finder, RawCollection
 from reconciler.paging import PAGE_SIZE, Pages, gather
-from reconciler.ratelimit import limiter_for, retry_after
+from reconciler.ratelimit import (
+    MATON_KEY_RATE,
+    PROCESS_LIMITERS,
+    Limiters,
+    Pace,
+    limiter_for,
+    retry_after,
+)
 from reconciler.responses import (
     collection_key,
     error_message,
@@ -103,13 +110,23 @@ class Client:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         on_retry: Callable[[str], None] | None = None,
         request_hooks: Sequence[Callable[[httpx.Request], Awaitable[None]]] = (),
+        limiters: Limiters | None = None,
+        key_rate: float = MATON_KEY_RATE,
     ) -> None:
+        """``limiters`` is the run's registry (accounts and Maton keys planned together share
+        it); without one, the account's limiter is the process-wide ``limiter_for``."""
         self.endpoint = endpoint
         self.retries = max(0, retries)
         self.stats: Counter[str] = Counter()
         self._sleep = sleep
         self._on_retry = on_retry
-        self._limiter = limiter_for(endpoint.account, rate)
+        if limiters is None:
+            self._limiter = limiter_for(endpoint.account, rate)
+            key = PROCESS_LIMITERS.key(endpoint.key_id, key_rate) if endpoint.key_id else None
+        else:
+            self._limiter = limiters.account(endpoint.account, rate)
+            key = limiters.key(endpoint.key_id, key_rate) if endpoint.key_id else None
+        self._pace = Pace(self._limiter, *([key] if key else []), sleep=sleep)
         self._random = random.Random()
         # Called with (method, url, body, status or None) after each write is sent: the
         # apply journal. Reads are not reported.
@@ -203,11 +220,12 @@ class Client:
             )
         return key, page
 
-    async def connections(self) -> list[dict[str, Any]]:
-        """The Maton connections for ActiveCampaign (``acr connections``) [V-2nd MATON]."""
+    async def connections(self, control: str | None = None) -> list[dict[str, Any]]:
+        """The Maton connections for ActiveCampaign (``acr connections``) [V-2nd MATON], from
+        ``control`` (MATON_CONTROL_URL) or else the gateway."""
         if self.endpoint.gateway is None:
             raise ConfigError("connections are a Maton gateway feature: set MATON_API_KEY")
-        url = f"{self.endpoint.gateway}/connections"
+        url = f"{control or self.endpoint.gateway}/connections"
         body = await self._call("GET", "/connections", params={"app": MATON_APP}, url=url)
         found = body.get("connections") if isinstance(body, dict) else None
         return [c for c in found or [] if isinstance(c, dict)]
@@ -223,7 +241,7 @@ class Client:
         api: bool,
         delay: float,
     ) -> httpx.Response:
-        slot = await self._limiter.acquire(self._sleep, delay=delay)
+        slot = await self._pace.acquire(self._sleep, delay=delay)
         self.stats[method] += 1
         headers = dict(self.endpoint.headers)
         if not api:
@@ -233,7 +251,8 @@ class Client:
             # The request leaves once its headers are written, after any new connection is
             # made: the limiter counts the account's window from then (ratelimit.sent).
             if event.endswith(".send_request_headers.complete"):
-                self._limiter.sent(slot)
+                for limiter in self._pace.limiters:
+                    limiter.sent(slot)
 
         try:
             response = await self._http.request(

@@ -3,6 +3,7 @@ environment (design.md section 4). Key and token values never appear in reprs or
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -25,6 +26,9 @@ class Endpoint:
     account: str  # the rate-limit key: the connection id, or the account URL
     description: str  # safe to print
     gateway: str | None = None  # Maton gateway root (for /connections); None in direct mode
+    # The Maton key's rate-limit key (a digest, never the key): the accounts reached with one
+    # key share its budget. None in direct mode.
+    key_id: str | None = field(default=None, compare=False)
 
     @property
     def maton(self) -> bool:
@@ -32,11 +36,15 @@ class Endpoint:
 
 
 def endpoint_from_env(
-    env: Mapping[str, str], *, connection: str | None = None, url: str | None = None
+    env: Mapping[str, str],
+    *,
+    connection: str | None = None,
+    url: str | None = None,
+    token_env: str = "ACTIVECAMPAIGN_API_TOKEN",
 ) -> Endpoint:
     """The endpoint for a target (its ``connection`` or ``url``, if any) from ``env``.
 
-    ``url`` means direct mode with ACTIVECAMPAIGN_API_TOKEN. Otherwise MATON_API_KEY means the
+    ``url`` means direct mode with the token in ``token_env``. Otherwise MATON_API_KEY means the
     Maton gateway (MATON_GATEWAY_URL, connection or MATON_CONNECTION; without either the
     gateway uses the oldest active connection [V-2nd MATON]). Without MATON_API_KEY,
     ACTIVECAMPAIGN_URL and ACTIVECAMPAIGN_API_TOKEN together mean direct mode.
@@ -53,12 +61,13 @@ def endpoint_from_env(
                 f"a target names either a connection or a url, not both (connection "
                 f"{connection!r}, url {url!r})"
             )
-        if not token:
+        own = var(token_env)
+        if not own:
             raise ConfigError(
                 f"the target url {url!r} calls ActiveCampaign directly: set "
-                "ACTIVECAMPAIGN_API_TOKEN to that account's API token (Settings > Developer)"
+                f"{token_env} to that account's API token (Settings > Developer)"
             )
-        return _direct(url, token, "the target url")
+        return _direct(url, own, "the target url")
     key = var("MATON_API_KEY")
     if key:
         gateway = _root(var("MATON_GATEWAY_URL") or DEFAULT_GATEWAY, "MATON_GATEWAY_URL")
@@ -130,4 +139,10 @@ def _maton(key: str, gateway: str, connection: str | None) -> Endpoint:
         account=f"maton:{connection}" if connection else f"maton:{gateway}:default",
         description=description,
         gateway=gateway,
+        key_id=maton_key_id(key, gateway),
     )
+
+
+def maton_key_id(key: str, gateway: str) -> str:
+    """The rate-limit key of a Maton API key: a digest, so the key itself never leaves."""
+    return "maton-key:" + hashlib.sha256(f"{gateway}\n{key}".encode()).hexdigest()[:16]

@@ -8,6 +8,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from typing import Protocol
 
+from reconciler.adopt import check_external
 from reconciler.diff import PRUNED, diff
 from reconciler.errors import AuthError
 from reconciler.hints import add_rename_hints
@@ -19,6 +20,7 @@ from reconciler.plan import Change, Plan, build_plan
 from reconciler.protect import hold_pruned
 from reconciler.safety import Rules, judge
 from reconciler.state import Account, Reader, gather, needed, read_account
+from reconciler.words import plural
 
 
 class AccountApi(Reads, Reader, Protocol):
@@ -44,6 +46,7 @@ async def make_plan(
         assert isinstance(read, Account)
         account = read
         found = diff(desired.objects, account.objects, prune=pruned)
+        check_external(desired, account.objects, found.changes)
         kept, held = hold_pruned(found.changes, rules.protection, PRUNED)
         changes = add_rename_hints(await count_impact(client, kept))
     except AuthError as exc:
@@ -55,7 +58,8 @@ async def make_plan(
         target=target,
         endpoint=endpoint,
         ids=found.ids,
-        inputs={"manifests": desired.digest, "account": account.digest},
+        inputs={"manifests": desired.digest},
+        live=account.objects,
         protected=tuple(held),
         notices=tuple(notices),
         account_size=len(account.objects),
@@ -89,8 +93,15 @@ async def count_impact(api: Reads, changes: list[Change]) -> list[Change]:
         impact = {kind.dependents: number} if kind.dependents and change.id else {}
         shown = number or 0
         if change.note:  # the deals move first: say how many
-            note = f"{shown} {change.note}" if shown else change.note
-            return replace(change, impact=impact, note=note)
+            return replace(change, impact=impact, note=_moving(shown, change.note))
         return replace(change, impact=impact, note=kind.describe_delete(change.live, shown))
 
     return await gather(*(count(c) for c in changes))
+
+
+def _moving(number: int, note: str) -> str:
+    """``3 deals move to "Won" first`` / ``1 deal moves to "Won" first``."""
+    if not number or not note.startswith("deals move"):
+        return note
+    verb = "moves" if number == 1 else "move"
+    return f"{plural(number, 'deal')} {verb}{note.removeprefix('deals move')}"

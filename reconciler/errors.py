@@ -156,7 +156,8 @@ class ApplyError(ReconcilerError):
 
     def __init__(self, report: ApplyReport, head: str | None = None) -> None:
         self.report = report
-        lines = [head or f"apply stopped: {len(report.failed)} change(s) failed:"]
+        failed = len(report.failed)
+        lines = [head or f"apply stopped: {failed} change{'' if failed == 1 else 's'} failed:"]
         lines += [f"    {item}" for item in report.failed]
         lines.append(f"  done ({len(report.done)}):")
         lines += [f"    {item}" for item in report.done] or ["    nothing"]

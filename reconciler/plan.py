@@ -147,7 +147,7 @@ class Plan:
     target: str = "default"
     endpoint: str = ""  # a safe description of the account, for the plan's heading
     ids: Mapping[Ref, str] = field(default_factory=dict, compare=False)  # live ids by ref
-    # Digests of what the plan was made from: {"manifests": "sha256:...", "account": "sha256:..."}
+    # Digests of what the plan was made from: {"manifests": "sha256:..."}
     inputs: Mapping[str, str] = field(default_factory=dict)
     # The safety gate's verdict (``safety.judge``): empty when apply may go ahead. Not in the
     # fingerprint: it depends on the command line (``--allow-deletes``), not on the changes.
@@ -155,6 +155,8 @@ class Plan:
     protected: tuple[Held, ...] = ()  # objects policy.protect kept from a prune
     notices: tuple[str, ...] = ()  # what a reviewer should know: a section not pruned...
     account_size: int = 0  # live objects read: the base of the default delete limit
+    # Every live object as read, for comparing a saved plan with a fresh one (``review``).
+    live: tuple[Obj, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def refused(self) -> bool:
@@ -179,6 +181,7 @@ class Plan:
             "summary": self.summary,
             "changes": [c.data for c in self.changes],
             "inputs": dict(self.inputs),
+            "live": self.touched,
         }
         extra = {
             "protected": [held.data for held in self.protected],
@@ -189,8 +192,20 @@ class Plan:
         return {**body, "fingerprint": self.fingerprint}
 
     @property
+    def touched(self) -> dict[str, dict[str, Any]]:
+        """Digests of the live objects the plan changes or deletes, ``{kind: {key: ...}}``:
+        what a saved plan was reviewed against, so that apply can say what moved since."""
+        out: dict[str, dict[str, Any]] = {}
+        for change in self.changes:
+            if change.live is not None:
+                out.setdefault(change.kind, {})[change.key] = live_digest(change.live)
+        return out
+
+    @property
     def fingerprint(self) -> str:
-        """A digest of what the plan was made from and what it will do (shown forms only)."""
+        """A digest of the manifests the plan was made from and of what it will do (shown
+        forms only). Two plans with the same fingerprint make the same reviewed changes; the
+        account elsewhere may differ."""
         changes = [c.data for c in self.changes]
         text = json.dumps({"inputs": dict(self.inputs), "changes": changes}, sort_keys=True)
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
@@ -214,11 +229,23 @@ def build_plan(
 
 
 def _order_key(change: Change, rank: Mapping[str, int]) -> tuple[Any, ...]:
+    """Phase, kind and step decide what apply needs; within them, changes follow the
+    manifests (file, then line: a pipeline's stages are listed in position order), and
+    deletes, which no manifest lists, their parent and key."""
     phase = _PHASE[change.action]
     kind_rank = rank[change.kind] if phase == 0 else -rank[change.kind]
     position = change.desired.attrs.get("order", 0) if change.desired else 0
     parent = change.desired.parent if change.desired else ""
-    return (phase, kind_rank, _STEP[change.action], parent or "", position, change.key)
+    where = _source_order(change.source)
+    return (phase, kind_rank, _STEP[change.action], where, parent or "", position, change.key)
+
+
+def _source_order(source: str | None) -> tuple[str, int]:
+    """``manifests/tags.yaml:12`` as ("manifests/tags.yaml", 12), to sort by line number."""
+    if not source:
+        return ("", 0)
+    file, _, line = source.rpartition(":")
+    return (file, int(line)) if line.isdigit() else (source, 0)
 
 
 def kind_rank(depends_on: Mapping[str, Sequence[str]]) -> dict[str, int]:
@@ -248,28 +275,16 @@ def diff_data(diff: AttrDiff, desired: Obj | None) -> dict[str, Any]:
     return {**row, "secret_changed": True} if secret_changed else row
 
 
-def compare_saved(saved: Mapping[str, Any], fresh: Plan) -> list[str]:
-    """What moved between a saved plan (its JSON form) and a plan made now; empty if nothing."""
-    if saved.get("format") != PLAN_FORMAT:
-        return [f"the file is not an acr plan ({PLAN_FORMAT})"]
-    if saved.get("fingerprint") == fresh.fingerprint:
-        return []
-    moved = []
-    old_inputs = saved.get("inputs") or {}
-    for name, digest in fresh.inputs.items():
-        if old_inputs.get(name) != digest:
-            moved.append(f"the {name} changed since the plan was made")
-    data = fresh.data
-    if saved.get("target") != data["target"]:
-        moved.append(
-            f'the plan was made for target "{saved.get("target")}", not "{data["target"]}"'
-        )
-    old = {_change_name(c) for c in saved.get("changes", [])}
-    new = {_change_name(c) for c in data["changes"]}
-    moved += [f"no longer planned: {name}" for name in sorted(old - new)]
-    moved += [f"newly planned: {name}" for name in sorted(new - old)]
-    return moved or ["the plan's changes differ from the saved ones"]
+def live_digest(obj: Obj) -> dict[str, Any]:
+    """A live object as its id, label and one short digest per attribute (URL credentials
+    masked before hashing), so that a saved plan can name what moved without holding any
+    value, nor a hash of a credential."""
+    attrs = {
+        name: "sha256:" + hashlib.sha256(_canonical(mask_urls(value)).encode()).hexdigest()[:16]
+        for name, value in obj.attrs.items()
+    }
+    return {"id": obj.id, "label": obj.label, "attrs": attrs}
 
 
-def _change_name(change: Mapping[str, Any]) -> str:
-    return f'{change.get("action")} {change.get("kind")} "{change.get("key")}"'
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)

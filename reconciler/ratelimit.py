@@ -38,13 +38,23 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import UTC
 
-__all__ = ["RateLimiter", "limiter_for", "retry_after"]
+__all__ = [
+    "MATON_KEY_RATE",
+    "PROCESS_LIMITERS",
+    "Limiters",
+    "Pace",
+    "RateLimiter",
+    "limiter_for",
+    "retry_after",
+]
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
 WINDOW = 1.0  # seconds
 MARGIN = 0.04  # seconds added to the window for arrival jitter (see above)
+DUE = 0.001  # seconds: a slot this close is taken now
+MATON_KEY_RATE = 10.0  # requests per second per Maton key, whatever the account [V-2nd MATON]
 
 
 class RateLimiter:
@@ -97,16 +107,25 @@ class RateLimiter:
         return self._paused_until
 
     def _reserve(self, delay: float) -> float:
+        slot = self.earliest(delay)
+        self.commit(slot)
+        return slot
+
+    def earliest(self, delay: float = 0.0) -> float:
+        """The first free slot at least ``delay`` seconds from now; reserves nothing."""
         now = self._clock()
         slot = max(now + delay, self._paused_until)
         if self._sent:
             slot = max(slot, self._sent[-1] + self.interval)
         if len(self._sent) >= self.burst:
             slot = max(slot, self._sent[-self.burst] + self.window)
+        return slot
+
+    def commit(self, slot: float) -> None:
+        """Reserve ``slot``, which is no earlier than ``earliest()`` (a later one is fine)."""
         self._sent.append(slot)
         while len(self._sent) > self.burst:
             self._sent.popleft()
-        return slot
 
     async def acquire(self, sleep: Sleep | None = None, *, delay: float = 0.0) -> float:
         """Wait for the first free slot at least ``delay`` seconds from now (a backoff) and
@@ -160,6 +179,92 @@ def limiter_for(account: str, rate: float, *, clock: Clock = time.monotonic) -> 
     else:
         limiter.slow_down(rate)
     return limiter
+
+
+class Pace:
+    """Paces requests under several limiters at once (an account's and its Maton key's), so
+    that none of them ever sees more than its rate; with one limiter it is that limiter.
+
+    A slot is committed to every limiter only once it is due: a caller waits until the
+    earliest time all of them could take it, then takes it in all. (Reserving ahead, as one
+    limiter does, would make the key's queue follow the order of reservations: an account
+    reserving 0.7 s ahead would hold back the other accounts' free slots before it.) With a
+    clock that does not move (a test's) the caller takes its slot at once, so it never spins.
+    A 429 pauses the first limiter (the account)."""
+
+    def __init__(self, *limiters: RateLimiter, sleep: Sleep = asyncio.sleep) -> None:
+        if not limiters:
+            raise ValueError("a pace needs at least one limiter")
+        self.limiters = limiters
+        self._sleep = sleep
+
+    def pause(self, seconds: float) -> None:
+        self.limiters[0].pause(seconds)
+
+    async def acquire(self, sleep: Sleep | None = None, *, delay: float = 0.0) -> float:
+        """Like ``RateLimiter.acquire``, with a slot every limiter accepts."""
+        if len(self.limiters) == 1:
+            return await self.limiters[0].acquire(sleep or self._sleep, delay=delay)
+        nap = sleep or self._sleep
+        clock = self.limiters[0]._clock
+        start, before = clock() + delay, None
+        while True:
+            now = clock()
+            slot = max(limiter.earliest(max(0.0, start - now)) for limiter in self.limiters)
+            # Due (within the clock's own progress since ``now``), or a clock that does not
+            # move (a test's fake): take the slot.
+            if slot - now <= DUE or now == before:
+                break
+            before = now
+            await nap(slot - now)
+        for limiter in self.limiters:
+            limiter.commit(slot)
+        wait = slot - clock()
+        if wait > 0:
+            await nap(wait)
+        if any(limiter.paused_until > slot for limiter in self.limiters):
+            return await self.acquire(sleep, delay=0.0)  # a 429 voided the slot meanwhile
+        return slot
+
+
+class Limiters:
+    """The limiters of one run: one per account and one per Maton key, so that accounts
+    planned or applied together share their key's budget (10 requests per second per Maton
+    account [V-2nd MATON]) while each stays within its own 5. A run creates one and hands it
+    to each of its clients; nothing is kept between runs."""
+
+    def __init__(self, *, clock: Clock = time.monotonic) -> None:
+        self._clock = clock
+        self._accounts: dict[str, RateLimiter] = {}
+        self._keys: dict[str, RateLimiter] = {}
+
+    def account(self, account: str, rate: float) -> RateLimiter:
+        """The limiter of ``account``: created at ``rate``, afterwards only slowed down."""
+        return _shared(self._accounts, account, rate, self._clock)
+
+    def key(self, key_id: str, rate: float = MATON_KEY_RATE) -> RateLimiter:
+        """The limiter of one Maton key, shared by every account reached with it."""
+        return _shared(self._keys, key_id, rate, self._clock)
+
+    def pace(
+        self, account: str, rate: float, key_id: str | None, key_rate: float = MATON_KEY_RATE
+    ) -> Pace:
+        limiters = [self.account(account, rate)]
+        if key_id is not None:
+            limiters.append(self.key(key_id, key_rate))
+        return Pace(*limiters)
+
+
+def _shared(registry: dict[str, RateLimiter], name: str, rate: float, clock: Clock) -> RateLimiter:
+    limiter = registry.get(name)
+    if limiter is None:
+        limiter = registry[name] = RateLimiter(rate, clock=clock)
+    else:
+        limiter.slow_down(rate)
+    return limiter
+
+
+PROCESS_LIMITERS = Limiters()  # for the Maton keys of clients made without a run's registry
 
 
 def retry_after(value: str | None, now: Callable[[], float] = time.time) -> float | None:

@@ -19,8 +19,10 @@ from reconciler.interrupts import Stop, catch_signals
 from reconciler.journal import Journal, secret_forms
 from reconciler.manifest import Desired, Target
 from reconciler.plan import Plan
+from reconciler.ratelimit import MATON_KEY_RATE, Limiters
 from reconciler.readonly import ReadOnlyApi, refuse_writes
 from reconciler.safety import Rules
+from reconciler.state import Account
 from reconciler.verify import verify
 
 SANDBOX_STATE = Path(".acr/sandbox.json")
@@ -35,6 +37,8 @@ class Session:
     rate: float = DEFAULT_RATE
     app: Any = None  # the in-process sandbox, when there is one
     on_retry: Callable[[str], None] | None = None
+    limiters: Limiters | None = None  # the run's rate limiters (shared by its sessions)
+    key_rate: float = MATON_KEY_RATE
 
     @classmethod
     def open(
@@ -44,17 +48,25 @@ class Session:
         sandbox: bool,
         env: Mapping[str, str],
         on_retry: Callable[[str], None] | None = None,
+        limiters: Limiters | None = None,
+        sandbox_app: Any = None,
     ) -> Session:
+        """A session on ``target``'s account. ``limiters`` (one per run) is shared by the
+        sessions of a run; with ``sandbox``, ``sandbox_app`` is the run's in-process sandbox
+        (one is opened on ``SANDBOX_STATE`` when it is None)."""
         name = target.name if target else "default"
         rate = rate_from_env(env)
+        key_rate = rate_from_env(env, "ACR_MATON_RATE_LIMIT", MATON_KEY_RATE)
+        limiters = limiters or Limiters()
         if sandbox:
-            endpoint, app = open_sandbox(SANDBOX_STATE)
-            return cls(endpoint, name, rate, app, on_retry)
+            app = sandbox_app if sandbox_app is not None else open_sandbox(SANDBOX_STATE)
+            endpoint = sandbox_endpoint(app.state.store, target)
+            return cls(endpoint, name, rate, app, on_retry, limiters, key_rate)
         connection = target.connection if target else None
         url = target.url if target else None
-        return cls(
-            endpoint_from_env(env, connection=connection, url=url), name, rate, None, on_retry
-        )
+        token_env = target.token_env if target else "ACTIVECAMPAIGN_API_TOKEN"
+        endpoint = endpoint_from_env(env, connection=connection, url=url, token_env=token_env)
+        return cls(endpoint, name, rate, None, on_retry, limiters, key_rate)
 
     def client(self, *, read_only: bool = False) -> Client:
         transport = httpx.ASGITransport(app=self.app) if self.app is not None else None
@@ -64,6 +76,8 @@ class Session:
             rate=self.rate,
             on_retry=self.on_retry,
             request_hooks=(refuse_writes,) if read_only else (),
+            limiters=self.limiters,
+            key_rate=self.key_rate,
         )
 
     async def plan(
@@ -79,6 +93,14 @@ class Session:
                 endpoint=self.endpoint.description,
                 rules=rules,
             )
+
+    async def read(self) -> tuple[Account, list[str]]:
+        """The live account, every kind it lets us read, with notes on those it did not
+        (reads only: ``acr export``)."""
+        from reconciler.export import read_exportable
+
+        async with self.client(read_only=True) as client:
+            return await read_exportable(client)
 
     async def apply(
         self,
@@ -107,32 +129,66 @@ class Session:
         return report
 
 
-def rate_from_env(env: Mapping[str, str]) -> float:
-    text = env.get("ACR_RATE_LIMIT", "")
+def rate_from_env(
+    env: Mapping[str, str], name: str = "ACR_RATE_LIMIT", default: float = DEFAULT_RATE
+) -> float:
+    text = env.get(name, "")
     if not text:
-        return DEFAULT_RATE
+        return default
     try:
         rate = float(text)
     except ValueError:
         rate = 0.0
     if rate <= 0:
-        raise ConfigError(
-            f"ACR_RATE_LIMIT must be a number of requests per second above 0, not {text!r}"
-        )
+        raise ConfigError(f"{name} must be a number of requests per second above 0, not {text!r}")
     return rate
 
 
-def open_sandbox(state: Path) -> tuple[Endpoint, Any]:
-    """The in-process sandbox over ``state`` (created empty when missing)."""
+def open_sandbox(state: Path) -> Any:
+    """The in-process sandbox app over ``state`` (created empty when missing); its store is
+    ``app.state.store``."""
     from reconciler.sandbox import SandboxStore, create_app
 
     state.parent.mkdir(parents=True, exist_ok=True)
-    store = SandboxStore.open(state)
-    endpoint = Endpoint(
+    return create_app(SandboxStore.open(state))
+
+
+def sandbox_endpoint(store: Any, target: Target | None) -> Endpoint:
+    """How ``target`` reaches its account in the sandbox: its connection through the
+    sandbox's gateway; a direct ``url`` by the sandbox account of that name
+    (``https://<name>.api-us1.com``) with that account's token; else the default connection."""
+    where = f"built-in sandbox, {SANDBOX_STATE}"
+    if target is not None and target.url is not None:
+        wanted = _account_name(target.url)
+        found = [c for c in store.connections if c.account.name == wanted]
+        if not found:
+            names = ", ".join(sorted(c.account.name for c in store.connections))
+            raise ConfigError(
+                f'target "{target.name}": the sandbox has no account "{wanted}" for url '
+                f"{target.url} (its accounts: {names}); seed one with that name "
+                '(`acr sandbox reset --seed FILE`, a connection\'s "account")'
+            )
+        return Endpoint(
+            base_url=f"{SANDBOX_HOST}/api/3",
+            headers={"Api-Token": found[0].api_token},
+            account=f"sandbox:direct:{wanted}",
+            description=f"{where}, account {wanted}",
+        )
+    headers = {"Authorization": f"Bearer {store.maton_key}"}
+    connection = target.connection if target else None
+    if connection:
+        headers["Maton-Connection"] = connection
+    chosen = connection or store.default_connection
+    return Endpoint(
         base_url=f"{SANDBOX_HOST}/active-campaign/api/3",
-        headers={"Authorization": f"Bearer {store.maton_key}"},
-        account=f"sandbox:{store.default_connection}",
-        description=f"built-in sandbox, {state}",
+        headers=headers,
+        account=f"sandbox:{chosen}",
+        description=f"{where}, connection {chosen}" if connection else where,
         gateway=SANDBOX_HOST,
+        key_id="sandbox-maton-key",
     )
-    return endpoint, create_app(store)
+
+
+def _account_name(url: str) -> str:
+    host = httpx.URL(url).host or url
+    return host.split(".", 1)[0].lower()

@@ -1,4 +1,4 @@
-"""The six kinds of configuration, registered once, in the order the manifest sections read.
+"""The seven kinds of configuration, registered once, in the order the manifest sections read.
 
 Everything that works across kinds (loading, reading, diffing, ordering, applying) goes
 through ``KINDS``; nothing else names a kind. See ``base.Kind`` for the contract.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from reconciler.kinds.base import Kind, Obj, Raw, RawCollection, Ref
+from reconciler.kinds.deal_fields import DealFieldKind
 from reconciler.kinds.fields import FieldKind
 from reconciler.kinds.lists import ListKind
 from reconciler.kinds.pipelines import PipelineKind
@@ -18,7 +19,15 @@ from reconciler.kinds.webhooks import WebhookKind
 
 KINDS: dict[str, Kind] = {
     kind.name: kind
-    for kind in (TagKind(), ListKind(), FieldKind(), PipelineKind(), StageKind(), WebhookKind())
+    for kind in (
+        TagKind(),
+        ListKind(),
+        FieldKind(),
+        PipelineKind(),
+        StageKind(),
+        WebhookKind(),
+        DealFieldKind(),
+    )
 }
 
 

@@ -142,6 +142,22 @@ class Kind(ABC):
         """What goes with ``obj`` when it is deleted (``count`` from ``count_dependents``)."""
         return None
 
+    def aside(self, obj: Obj) -> str | None:
+        """What plans show beside ``obj``'s label (a field's perstag beside its title)."""
+        return None
+
+    def entry(self, obj: Obj, children: Mapping[str, list[Any]]) -> Any:
+        """The manifest entry for a live ``obj`` (``acr export``), such that planning it
+        against the account shows no change. ``children`` holds the entries of its children
+        by kind name (a pipeline's stages), in order. The default is the attributes that
+        are set, under their own names: a kind whose attributes are named as its manifest
+        keys needs nothing more. Values equal to the spec's defaults are dropped later."""
+        return {name: value for name, value in obj.attrs.items() if value is not None}
+
+    def export_order(self, obj: Obj) -> Any:
+        """How exported entries sort among their siblings: by key (stages by position)."""
+        return obj.key
+
     def collections(self) -> tuple[str, ...]:
         return self.reads or (self.collection,)
 

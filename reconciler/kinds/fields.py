@@ -137,7 +137,7 @@ class FieldKind(Kind):
             Obj(
                 kind=self.name,
                 key=perstag,
-                label=perstag,
+                label=spec.title,
                 attrs=managed(spec, values, always=always),
                 source=source,
                 aliases=tuple(sorted(aliases - {perstag})),
@@ -194,12 +194,15 @@ class FieldKind(Kind):
         return Obj(
             self.name,
             attrs["perstag"],
-            attrs["perstag"],
+            attrs["title"] or attrs["perstag"],
             attrs,
             id=str(row["id"]),
             aliases=("title:" + casefold(attrs["title"]),),
             extra=live,
         )
+
+    def aside(self, obj: Obj) -> str | None:
+        return str(obj.attrs.get("perstag") or obj.key)
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
         who = f"the values {count} contacts hold" if count else "the values contacts hold"
@@ -221,6 +224,19 @@ class FieldKind(Kind):
         if all(o["value"] in kept for o in change.live.attrs.get("options") or []):
             return {}
         return {"contacts": await count_values(api, change.id)}
+
+    def entry(self, obj: Obj, children: Mapping[str, list[Any]]) -> Any:
+        attrs = obj.attrs
+        out = {k: attrs[k] for k in ("title", "perstag", "type", "description", "default")}
+        if attrs["type"] in CHOICE_TYPES:
+            out["options"] = [
+                o["value"]
+                if o["label"] == o["value"]
+                else {"value": o["value"], "label": o["label"]}
+                for o in attrs["options"]
+            ]
+        out["lists"] = attrs["lists"]
+        return out
 
     def replace(self, want: Obj, have: Obj, fixed: Sequence[AttrDiff]) -> list[Change]:
         return replacement(want, have, fixed)

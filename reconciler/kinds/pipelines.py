@@ -10,6 +10,7 @@ never deleted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
@@ -37,6 +38,7 @@ from reconciler.kinds.stages import (
     desired_stages,
     refuse_if_deals,
 )
+from reconciler.words import plural
 
 if TYPE_CHECKING:
     from reconciler.plan import Change
@@ -121,7 +123,10 @@ class PipelineKind(Kind):
         return out
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
-        return f"{count} deals would be deleted with its stages" if count else None
+        return f"{plural(count, 'deal')} would be deleted with its stages" if count else None
+
+    def entry(self, obj: Obj, children: Mapping[str, list[Any]]) -> Any:
+        return {**super().entry(obj, children), "stages": children.get("stage", [])}
 
     def create_note(self, obj: Obj, *, parent_new: bool = False) -> str | None:
         count = obj.extra.get("stages", 0)

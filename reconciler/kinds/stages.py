@@ -14,6 +14,7 @@ reuse them with a PUT of every managed attribute, the others are POSTed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
@@ -33,6 +34,7 @@ from reconciler.kinds.base import (
     casefold,
     managed,
 )
+from reconciler.words import plural
 
 if TYPE_CHECKING:
     from reconciler.plan import Change
@@ -154,7 +156,22 @@ class StageKind(Kind):
         )
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
-        return f"{count} deals would be deleted with it" if count else None
+        return f"{plural(count, 'deal')} would be deleted with it" if count else None
+
+    def entry(self, obj: Obj, children: Mapping[str, list[Any]]) -> Any:
+        """A title, or a mapping with what is set; ``order`` is the position in the list."""
+        attrs = obj.attrs
+        out = {"title": attrs["title"]}
+        if attrs.get("color"):
+            out["color"] = attrs["color"]
+        if attrs.get("width"):
+            out["width"] = attrs["width"]
+        if attrs.get("deal_order"):
+            out["deal_order"] = attrs["deal_order"]
+        return out
+
+    def export_order(self, obj: Obj) -> Any:
+        return (obj.attrs.get("order", 0), obj.key)
 
     async def count_dependents(self, api: Reads, obj: Obj) -> int | None:
         return await count_deals(api, "stage", obj.id)
@@ -249,7 +266,7 @@ async def refuse_if_deals(api: Reads, by: str, object_id: str, what: str) -> Non
         )
     if count:
         raise PlanError(
-            f"{what} has {count} deal(s) now, so deleting it would delete them; "
+            f"{what} has {plural(count, 'deal')} now, so deleting it would delete them; "
             "nothing was deleted. Move the deals, or name the stage in another stage's "
             "`absorbs`, and plan again."
         )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Reads, Spec, as_int, as_str, managed
+from reconciler.words import plural
 
 if TYPE_CHECKING:
     from reconciler.plan import Change
@@ -58,7 +59,11 @@ class TagKind(Kind):
         return Obj(self.name, tag_key(tag_type, name), name, attrs, id=str(row["id"]))
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
-        return f"{count} contacts lose the tag" if count else None
+        return (
+            f"{plural(count, 'contact')} {'loses' if count == 1 else 'lose'} the tag"
+            if count
+            else None
+        )
 
     async def count_dependents(self, api: Reads, obj: Obj) -> int | None:
         # The collection read has no counts; one GET per tag about to be deleted has

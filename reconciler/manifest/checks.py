@@ -136,13 +136,43 @@ def _renamed_from_itself(item: Placed) -> list[Problem]:
     ]
 
 
+def adoptable(item: Obj, kind: str) -> bool:
+    """Whether ``item`` may name a ``kind`` object that no manifest defines: an attribute
+    reference (a field's lists, a webhook's list) may name a live object, resolved against
+    the account at plan time; a child's reference to its parent may not."""
+    return kind in KINDS[item.kind].ref_attrs.values() if item.kind in KINDS else False
+
+
+def external_refs(
+    placed: list[Placed], *, unknown_kinds: Collection[str] = ()
+) -> list[tuple[Ref, str, Problem]]:
+    """References to objects the manifests do not define but the account may hold, each
+    with the name of the object that makes it and the located warning ``acr validate`` shows
+    (plan raises it when the account has no such object)."""
+    defined = {(item.obj.kind, item.obj.key) for item in placed}
+    out = []
+    for item in placed:
+        for kind, key in item.obj.refs:
+            if (kind, key) in defined or kind in unknown_kinds or not adoptable(item.obj, kind):
+                continue
+            names = sorted(k for (other, k) in defined if other == kind)
+            close = difflib.get_close_matches(key, names, n=1)
+            hint = f'; did you mean "{close[0]}"?' if close else ""
+            message = (
+                f"{item.name}: {kind} {quote(key)} is not in the manifests; plan looks for it "
+                f"on the account{hint}"
+            )
+            out.append(((kind, key), item.name, item.problem(message, item.find(key))))
+    return out
+
+
 def _references(
     placed: list[Placed], index: dict[Ref, Placed], unknown_kinds: Collection[str]
 ) -> list[Problem]:
     problems = []
     for item in placed:
         for kind, key in item.obj.refs:
-            if (kind, key) in index or kind in unknown_kinds:
+            if (kind, key) in index or kind in unknown_kinds or adoptable(item.obj, kind):
                 continue
             defined = sorted(k for (other_kind, k) in index if other_kind == kind)
             close = difflib.get_close_matches(key, defined, n=1)

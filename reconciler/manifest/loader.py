@@ -17,8 +17,8 @@ from pydantic import ValidationError as PydanticValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from reconciler.errors import Location, ManifestError, Problem
-from reconciler.kinds import KINDS, Kind, Obj, children, sections
-from reconciler.manifest.checks import Placed, cross_check
+from reconciler.kinds import KINDS, Kind, Obj, Ref, children, sections
+from reconciler.manifest.checks import Placed, cross_check, external_refs
 from reconciler.manifest.files import display_path, scan
 from reconciler.manifest.reading import read_document
 from reconciler.manifest.salvage import salvage
@@ -47,6 +47,14 @@ class Desired:
     sections: frozenset[str] = frozenset()
     skipped: tuple[str, ...] = ()  # files in the manifest directories that were not read
     env_names: tuple[str, ...] = ()  # every ${env.NAME} referenced, sorted
+    # References to objects no manifest defines (a field's list): the account must have
+    # them, which plan checks; each with the located message to show when it does not.
+    external: tuple[tuple[Ref, str, Problem], ...] = ()
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """What ``acr validate`` cannot know offline: the references plan resolves live."""
+        return [problem for _, _, problem in self.external]
 
 
 def load_manifests(
@@ -79,6 +87,7 @@ def load_manifests(
         sections=frozenset(load.sections),
         skipped=tuple(skipped),
         env_names=tuple(sorted(resolver.env_names)),
+        external=tuple(external_refs(load.placed, unknown_kinds=load.unknown_kinds)),
     )
 
 

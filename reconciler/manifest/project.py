@@ -16,7 +16,7 @@ from reconciler.kinds import sections
 from reconciler.manifest.files import PROJECT_FILE, display_path
 from reconciler.manifest.reading import read_document
 from reconciler.manifest.validate import validate
-from reconciler.manifest.yaml import describe_node, node_location, to_plain
+from reconciler.manifest.yaml import describe_node, locate, node_location, to_plain
 
 _SECTIONS = tuple(sections())
 if TYPE_CHECKING:
@@ -25,6 +25,8 @@ else:
     SectionName = Literal[_SECTIONS]
 
 VarName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$")]
+EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+DEFAULT_TOKEN_ENV = "ACTIVECAMPAIGN_API_TOKEN"
 ProtectPattern = Annotated[str, StringConstraints(pattern=rf"^({'|'.join(_SECTIONS)}):.+$")]
 
 
@@ -57,7 +59,12 @@ class TargetModel(BaseModel):
     url: str | None = Field(
         None,
         pattern=r"^https?://",
-        description="Direct mode: the account's API URL; token from ACTIVECAMPAIGN_API_TOKEN.",
+        description="Direct mode: the account's API URL (https://<account>.api-us1.com).",
+    )
+    token_env: EnvName | None = Field(
+        None,
+        description=f"Direct mode: the environment variable holding the account's API token "
+        f"(default {DEFAULT_TOKEN_ENV}).",
     )
     vars: dict[VarName, str] = Field(
         default_factory=dict,
@@ -72,6 +79,10 @@ class TargetModel(BaseModel):
         if self.connection is not None and self.url is not None:
             raise ValueError(
                 "a target has connection (through Maton) or url (direct), not both; remove one"
+            )
+        if self.token_env is not None and self.url is None:
+            raise ValueError(
+                "token_env is for a target with url (direct mode); add url, or remove token_env"
             )
         return self
 
@@ -92,6 +103,12 @@ class ProjectModel(BaseModel):
         default_factory=dict, description="Default values for ${vars.NAME}."
     )
     policy: PolicyModel = Field(default_factory=PolicyModel, description="The default policy.")
+    default_target: str | None = Field(
+        None,
+        min_length=1,
+        description="The target used when a command names none; without it, with targets "
+        "defined, --target is required.",
+    )
     targets: dict[str, TargetModel] = Field(
         default_factory=dict, description="Accounts by name: connection or url, vars, policy."
     )
@@ -111,6 +128,7 @@ class Target:
     url: str | None
     vars: Mapping[str, str]  # the project's vars with the target's own laid over them
     policy: Policy | None  # the effective policy when the target sets one, else None
+    token_env: str = DEFAULT_TOKEN_ENV  # direct mode: where the API token is
 
 
 @dataclass(frozen=True)
@@ -120,6 +138,7 @@ class Project:
     policy: Policy = field(default_factory=Policy)
     vars: Mapping[str, str] = field(default_factory=dict)
     targets: Mapping[str, Target] = field(default_factory=dict)
+    default_target: str | None = None
 
 
 def load_project(path: str | Path | None = None) -> Project:
@@ -141,6 +160,14 @@ def load_project(path: str | Path | None = None) -> Project:
     model, problems = validate(ProjectModel, to_plain(doc), root=doc, file=file)
     if problems or not isinstance(model, ProjectModel):
         raise ManifestError(problems)
+    if model.default_target is not None and model.default_target not in model.targets:
+        known = ", ".join(f'"{name}"' for name in model.targets) or "none are defined"
+        message = (
+            f'default_target "{model.default_target}" is not one of the targets ({known}); '
+            "name one of them, or define it under targets:"
+        )
+        where = locate(doc, ("default_target",), file)
+        raise ManifestError([Problem(message, where, "default_target")])
     return _project(model, path)
 
 
@@ -167,6 +194,7 @@ def _project(model: ProjectModel, path: Path) -> Project:
             url=target.url,
             vars=types.MappingProxyType({**model.vars, **target.vars}),
             policy=_policy(target.policy, over=model.policy) if target.policy else None,
+            token_env=target.token_env or DEFAULT_TOKEN_ENV,
         )
         for name, target in model.targets.items()
     }
@@ -176,6 +204,7 @@ def _project(model: ProjectModel, path: Path) -> Project:
         policy=policy,
         vars=types.MappingProxyType(dict(model.vars)),
         targets=types.MappingProxyType(targets),
+        default_target=model.default_target,
     )
 
 

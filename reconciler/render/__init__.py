@@ -22,12 +22,19 @@ RENDERERS: Mapping[str, Callable[[Plan], str]] = {
 FORMATS: tuple[str, ...] = tuple(RENDERERS)
 
 
-def render(plan: Plan, fmt: str) -> str:
-    """The plan in format ``fmt`` (one of ``FORMATS``), as text ending in a newline."""
+def render(plan: Plan, fmt: str, *, colour: bool = False, full_plan: str | None = None) -> str:
+    """The plan in format ``fmt`` (one of ``FORMATS``), as text ending in a newline.
+
+    ``colour`` colours the text form; ``full_plan`` says where the whole plan is kept, for a
+    markdown form too long for a comment to point at."""
     try:
         renderer = RENDERERS[fmt]
     except KeyError:
         raise ValueError(f"unknown plan format {fmt!r}; known: {', '.join(FORMATS)}") from None
+    if fmt == "text" and colour:
+        return render_text(plan, colour=True)
+    if fmt == "markdown" and full_plan:
+        return render_markdown(plan, full_plan=full_plan)
     return renderer(plan)
 
 

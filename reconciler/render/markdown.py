@@ -2,17 +2,25 @@
 
 A heading, a summary line, a table with one row per change and the attribute details in a
 collapsed section. GitHub refuses comments longer than ``MAX_CHARS``; a plan that would not
-fit shows its first changes and says how many more there are.
+fit in ``LIMIT`` shows its first changes, says how many of each action were left out, and
+where the whole plan is (``full_plan``: the ``--out`` file, kept as a CI artifact; otherwise
+the JSON plan).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from reconciler.plan import Plan
 from reconciler.render.rows import Row, rows, tally, title, verdict
+from reconciler.words import plural
 
 MAX_CHARS = 65_536  # GitHub's limit on a comment body
+# Kept free for a line a workflow puts before the plan (the sticky comment's marker). GitHub
+# may count the limit in other units than characters [UNK]; the plan is mostly ASCII.
+RESERVED = 200
+LIMIT = MAX_CHARS - RESERVED
 TABLE_HEAD = ("| | Kind | Name | Notes |", "| --- | --- | --- | --- |")
 DETAIL_INDENT = "     "
 
@@ -20,34 +28,42 @@ _SPECIAL = re.compile(r"([\\|`*_\[\]])")
 _NEWLINES = re.compile(r"\r\n|\r|\n")
 
 
-def render_markdown(plan: Plan) -> str:
-    """The whole comment, cut after as many changes as fit under ``MAX_CHARS``."""
+def render_markdown(plan: Plan, full_plan: str | None = None) -> str:
+    """The whole comment, cut after as many changes as fit in ``LIMIT``."""
     table = rows(plan)
     fence = _fence(table)
     shown = len(table)
-    text = _document(plan, table, shown, fence)
-    if len(text) <= MAX_CHARS:
+    where = f"the full plan is in {full_plan}" if full_plan else "see the JSON plan"
+    text = _document(plan, table, shown, fence, where)
+    if len(text) <= LIMIT:
         return text
     low, high = 0, shown - 1  # the largest count of changes that fits is in [low, high]
     while low < high:
         middle = (low + high + 1) // 2
-        if len(_document(plan, table, middle, fence)) <= MAX_CHARS:
+        if len(_document(plan, table, middle, fence, where)) <= LIMIT:
             low = middle
         else:
             high = middle - 1
-    return _document(plan, table, low, fence)
+    return _document(plan, table, low, fence, where)
 
 
-def _document(plan: Plan, table: list[Row], shown: int, fence: str) -> str:
+def _document(plan: Plan, table: list[Row], shown: int, fence: str, where: str) -> str:
     lines = [f"### {inline(title(plan))}", "", _summary(plan)]
     for head, items in verdict(plan):  # before the table: a cut comment still shows them
         lines += ["", f"**{inline(head)}**", "", *(f"- {inline(item)}" for item in items)]
     if table:
         lines += ["", *TABLE_HEAD, *(_table_line(row) for row in table[:shown])]
-    hidden = len(table) - shown
+    hidden = table[shown:]
     if hidden:
-        changes = "change" if hidden == 1 else "changes"
-        lines += ["", f"… {hidden} more {changes} not shown; see the JSON plan."]
+        counts = Counter(row.action for row in hidden)
+        left_out = ", ".join(
+            f"{counts[a]} to {a}" for a in ("create", "update", "delete") if counts[a]
+        )
+        lines += [
+            "",
+            f"… {plural(len(hidden), 'more change')} not shown ({left_out}), "
+            f"to stay under GitHub's comment limit; {inline(where)}.",
+        ]
     details = [line for row in table[:shown] for line in _detail_lines(row)]
     if details:
         lines += ["", "<details><summary>Details</summary>", "", fence + "diff"]
@@ -63,7 +79,8 @@ def _summary(plan: Plan) -> str:
 
 
 def _table_line(row: Row) -> str:
-    cells = (row.symbol, row.kind, row.label, row.note)
+    name = f"{row.label} ({row.aside})" if row.aside else row.label
+    cells = (row.symbol, row.kind, name, row.note)
     return "| " + " | ".join(cell(text) for text in cells) + " |"
 
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reconciler.kinds import KINDS
 from reconciler.kinds.base import Obj
 from reconciler.plan import AttrDiff, Change, Plan
 from reconciler.secrets import mask_text, show_diff, shown
@@ -33,11 +34,17 @@ class Row:
     note: str  # why and what else happens ("pruned: not in the manifests"), or ""
     details: tuple[str, ...]  # 'name: "News" -> "Newsletter"', one per attribute
     source: str | None  # "manifests/tags.yaml:2"
+    aside: str = ""  # shown beside the label: a field's perstag
+
+    @property
+    def name(self) -> str:
+        """``"Plan" (PLAN)``: the label quoted, with what the kind shows beside it."""
+        return f"{quote(self.label)} ({self.aside})" if self.aside else quote(self.label)
 
     @property
     def head(self) -> str:
         """``+ tag "VIP Customer"``: the row's first line, without indentation or note."""
-        return f"{self.symbol} {self.kind} {quote(self.label)}"
+        return f"{self.symbol} {self.kind} {self.name}"
 
 
 def rows(plan: Plan) -> list[Row]:
@@ -113,7 +120,14 @@ def _row(change: Change) -> Row:
         note=note,
         details=details,
         source=change.source,
+        aside=_aside(change),
     )
+
+
+def _aside(change: Change) -> str:
+    kind = KINDS.get(change.kind)
+    obj = change.desired or change.live
+    return (kind.aside(obj) or "") if kind is not None and obj is not None else ""
 
 
 def describe(diff: AttrDiff, desired: Obj | None = None) -> str:

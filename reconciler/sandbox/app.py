@@ -32,7 +32,7 @@ from reconciler.sandbox.store import MATON_APP, Connection, SandboxStore
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # The endpoints that need Deals access [R2: "The user should belong to a user group that has the
 # Deals permission"; the 403 and its body are INF, in the reference's permission shape].
-DEALS_PATH = re.compile(r"/api/3/deal(Groups|Stages|s|Group)(/|$)")
+DEALS_PATH = re.compile(r"/api/3/deal(Groups|Stages|s|Group|CustomFieldMeta)(/|$)")
 
 
 def check_deals_access(connection: Connection, path: str) -> None:

@@ -80,6 +80,28 @@ WEBHOOK_EVENTS = (
 )
 WEBHOOK_SOURCES = ("public", "admin", "api", "system")
 
+DEAL_FIELD_TYPES = (
+    "text",
+    "textarea",
+    "date",
+    "datetime",
+    "dropdown",
+    "multiselect",
+    "radio",
+    "checkbox",
+    "hidden",
+    "currency",
+    "number",
+)  # fmt: skip  [V-docs OAS create-custom-deal-field-meta]
+DEAL_GROUP_TYPE = 2  # type_id of the deal field groups [V-docs OAS example; INF]
+# The built-in field groups of every account: (label, type_id) [V-docs OAS
+# get-all-custom-field-groups: ids 1 to 3 in its example].
+DEFAULT_FIELD_GROUPS = (
+    ("{**DEFAULT**}", 1),
+    ("{**DEAL_DEFAULT**}", DEAL_GROUP_TYPE),
+    ("{**ACCOUNT_DEFAULT**}", 3),
+)
+
 
 def now() -> str:
     """The current time as the API writes ``cdate``/``udate``: ISO-8601 with an offset."""
@@ -261,6 +283,43 @@ def new_webhook(attrs: Row) -> Row:
         "listid": attrs.get("listid", 0),
         "cdate": now(),
     }
+
+
+def deal_stamp() -> str:
+    """Deal custom fields' timestamps: ``2018-10-22 19:57:37``, no zone [V-docs OAS]."""
+    return datetime.now(ACCOUNT_TZ).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def new_deal_field(attrs: Row, display_order: int) -> Row:
+    """A deal custom field row from the create attributes (already validated).
+
+    [INF] what the API sets when ``isRequired``/``isFormVisible`` are not sent: 0, as every
+    field of the docs' list example shows."""
+    stamp = deal_stamp()
+    return {
+        "fieldLabel": attrs["fieldLabel"],
+        "fieldType": attrs["fieldType"],
+        "fieldOptions": attrs.get("fieldOptions"),
+        "fieldDefault": attrs.get("fieldDefault"),
+        "fieldDefaultCurrency": attrs.get("fieldDefaultCurrency"),
+        "isFormVisible": attrs.get("isFormVisible", 0),
+        "isRequired": attrs.get("isRequired", 0),
+        "displayOrder": attrs.get("displayOrder", display_order),
+        "personalization": "",
+        "knownFieldId": None,
+        "hideFieldFlag": 0,
+        "createdTimestamp": stamp,
+        "updatedTimestamp": stamp,
+    }
+
+
+def new_group_definition(label: str, type_id: int, ordernum: int) -> Row:
+    return {"label": label, "type_id": type_id, "ordernum": ordernum}
+
+
+def new_group_member(group_id: int, rel_id: int, ordernum: int) -> Row:
+    return {"group_id": group_id, "rel_id": rel_id, "ordernum": ordernum, "created_by": 1,
+            "updated_by": 1}  # fmt: skip
 
 
 def new_user() -> Row:

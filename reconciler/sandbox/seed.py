@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reconciler.errors import ConfigError
 from reconciler.sandbox.records import (
+    DEAL_FIELD_TYPES,
+    DEAL_GROUP_TYPE,
     FIELD_TYPES,
     WEBHOOK_EVENTS,
     WEBHOOK_SOURCES,
@@ -25,10 +27,12 @@ from reconciler.sandbox.records import (
     new_contact,
     new_contact_tag,
     new_deal,
+    new_deal_field,
     new_field,
     new_field_option,
     new_field_rel,
     new_group,
+    new_group_member,
     new_list,
     new_pipeline,
     new_stage,
@@ -125,6 +129,17 @@ class SeedWebhook(_Seed):
     cdate: str | None = None
 
 
+class SeedDealField(_Seed):
+    label: str
+    type: str
+    options: list[str] | None = None
+    default: str | list[str] | None = None
+    required: bool = False
+    visible: bool = True
+    in_group: bool = True  # false: not in the deal field group (hidden on deal pages)
+    id: int | None = None
+
+
 class SeedContact(_Seed):
     email: str
     first_name: str = ""
@@ -151,6 +166,7 @@ class SeedConnection(_Seed):
     pipelines: list[SeedPipeline] = []
     webhooks: list[SeedWebhook] = []
     contacts: list[SeedContact] = []
+    deal_fields: list[SeedDealField] = []
     # None: the recorded groups (admin id 3, and 4); the user is in ``user_group`` (default:
     # the first admin group).
     groups: list[SeedGroup] | None = None
@@ -244,6 +260,7 @@ class _Builder:
         mark("deals", [d for s in stages if isinstance(s, SeedStage) for d in s.deals])
         mark("webhooks", seed.webhooks)
         mark("contacts", seed.contacts)
+        mark("dealCustomFieldMeta", seed.deal_fields)
 
     def build(self, seed: SeedConnection) -> Account:
         self.reserve(seed)
@@ -264,6 +281,8 @@ class _Builder:
             self.pipeline(pipeline)
         for hook in seed.webhooks:
             self.webhook(hook)
+        for deal_field in seed.deal_fields:
+            self.deal_field(deal_field)
         return self.account
 
     def settings(self, seed: SeedConnection) -> None:
@@ -383,3 +402,22 @@ class _Builder:
             "listid": listid,
         }
         self.add("webhooks", new_webhook(attrs), seed.id, seed.cdate)
+
+    def deal_field(self, seed: SeedDealField) -> None:
+        if seed.type not in DEAL_FIELD_TYPES:
+            raise ValueError(f"deal field {seed.label!r}: unknown type {seed.type!r}")
+        attrs = {
+            "fieldLabel": seed.label,
+            "fieldType": seed.type,
+            "fieldOptions": seed.options,
+            "fieldDefault": seed.default,
+            "isRequired": int(seed.required),
+            "isFormVisible": int(seed.visible),
+        }
+        order = len(self.account.rows("dealCustomFieldMeta")) + 1
+        row = self.add("dealCustomFieldMeta", new_deal_field(attrs, order), seed.id)
+        if seed.in_group:
+            group = self.account.rows("groupDefinitions", type_id=DEAL_GROUP_TYPE)[0]
+            members = self.account.rows("groupMembers", group_id=group["id"])
+            member = new_group_member(group["id"], row["id"], len(members) + 1)
+            self.add("groupMembers", member, None)

@@ -37,8 +37,8 @@ def describe(store: SandboxStore, base_url: str) -> list[str]:
     for connection in store.connections:
         default = " (default)" if connection.connection_id == store.default_connection else ""
         lines.append(
-            f"connection {connection.connection_id} {connection.status}{default}: "
-            f"direct mode ACTIVECAMPAIGN_URL={base_url} "
+            f"connection {connection.connection_id} {connection.status}{default}, account "
+            f"{connection.account.name}: direct mode ACTIVECAMPAIGN_URL={base_url} "
             f"ACTIVECAMPAIGN_API_TOKEN={connection.api_token}"
         )
     if store.path is not None:

@@ -21,7 +21,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from reconciler.errors import ConfigError
-from reconciler.sandbox.records import Row, default_groups, new_user
+from reconciler.sandbox.records import (
+    DEFAULT_FIELD_GROUPS,
+    Row,
+    default_groups,
+    new_group_definition,
+    new_user,
+)
 
 STATE_FORMAT = "acr-sandbox-state/1"
 DEFAULT_MATON_KEY = "sandbox-maton-key"
@@ -47,6 +53,9 @@ TABLES = (
     "fieldValues",
     "webhooks",
     "users",
+    "dealCustomFieldMeta",
+    "groupDefinitions",
+    "groupMembers",
     "groups",
     "userGroups",
 )
@@ -120,13 +129,19 @@ class Account:
 
     @classmethod
     def empty(cls, name: str = "sandbox") -> Account:
-        """A new account with its one user (``GET /users/me`` answers id "1") and the user
-        groups recorded accounts have: the admin group is id 3 and there is no group 1 [V-rec
-        R1: REC-2020 ActiveCampaign_API_Groups, REC-2021 GroupGateway]."""
+        """A new account with its one user (``GET /users/me`` answers id "1"), the user
+        groups recorded accounts have (the admin group is id 3 and there is no group 1 [V-rec
+        R1: REC-2020 ActiveCampaign_API_Groups, REC-2021 GroupGateway]) and the built-in field
+        groups."""
         account = cls(name)
         account.insert("users", new_user())
         add_default_groups(account)
+        account.add_field_groups()
         return account
+
+    def add_field_groups(self) -> None:
+        for order, (label, type_id) in enumerate(DEFAULT_FIELD_GROUPS, start=1):
+            self.insert("groupDefinitions", new_group_definition(label, type_id, order))
 
 
 def add_default_groups(account: Account) -> None:
@@ -300,6 +315,8 @@ def _connection_from_state(state: _ConnectionState, source: Path | str) -> Conne
             if not isinstance(ident, int):
                 raise ConfigError(f"sandbox state file {source}: a {table} row has no integer id")
             account.insert(table, dict(row), ident)
+    if "groupDefinitions" not in state.account.tables:  # a state saved before they existed
+        account.add_field_groups()
     for table, count in state.account.counters.items():
         if table in account.counters:
             account.counters[table] = max(account.counters[table], count)

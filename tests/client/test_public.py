@@ -18,7 +18,15 @@ def test_public_names_are_pinned() -> None:
         "endpoint_from_env",
         "error_message",
     ]
-    assert sorted(ratelimit.__all__) == ["RateLimiter", "limiter_for", "retry_after"]
+    assert sorted(ratelimit.__all__) == [
+        "Limiters",
+        "MATON_KEY_RATE",
+        "PROCESS_LIMITERS",
+        "Pace",
+        "RateLimiter",
+        "limiter_for",
+        "retry_after",
+    ]
 
 
 def test_client_satisfies_the_api_protocol() -> None:
@@ -36,4 +44,6 @@ def test_client_satisfies_the_api_protocol() -> None:
         "sleep",
         "on_retry",
         "request_hooks",
+        "limiters",
+        "key_rate",
     ]

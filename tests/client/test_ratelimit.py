@@ -9,7 +9,7 @@ import pytest
 import respx
 
 from reconciler.client import Client
-from reconciler.ratelimit import RateLimiter, limiter_for
+from reconciler.ratelimit import Pace, RateLimiter, limiter_for
 
 from .conftest import DIRECT_API, Sleeps, VirtualTime, direct_endpoint
 
@@ -187,7 +187,7 @@ def test_the_client_reports_when_its_requests_went_out() -> None:
 
     async def main() -> None:
         async with Client(direct_endpoint(), transport=httpx.MockTransport(traced)) as client:
-            client._limiter = Spy(5)
+            client._pace = Pace(Spy(5))
             await client.get("/tags")
 
     async def traced(request: httpx.Request) -> httpx.Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.kinds import KINDS, Obj, RawCollection
+from reconciler.state import collections as read_collections
 
 
 def desired(section: str, **entry: Any) -> list[Obj]:
@@ -14,9 +15,7 @@ def desired(section: str, **entry: Any) -> list[Obj]:
 
 def live(**collections: Any) -> list[Obj]:
     """Live objects from raw API rows: ``live(tags=[...], dealGroups=(rows, sideloads))``."""
-    raw = {
-        name: RawCollection([]) for name in ("tags", "lists", "fields", "dealGroups", "webhooks")
-    }
+    raw = {name: RawCollection([]) for name in read_collections()}
     for name, rows in collections.items():
         items, sideloads = rows if isinstance(rows, tuple) else (rows, {})
         raw[name] = RawCollection(items, sideloads)

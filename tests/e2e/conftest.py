@@ -99,6 +99,7 @@ def acr(
     monkeypatch.setenv("MATON_API_KEY", sandbox_server.key)
     monkeypatch.setenv("MATON_GATEWAY_URL", sandbox_server.url)
     monkeypatch.setenv("ACR_RATE_LIMIT", FAST_RATE)
+    monkeypatch.setenv("ACR_MATON_RATE_LIMIT", FAST_RATE)
     yield Acr(tmp_path, sandbox_server, capsys)
 
 

@@ -57,6 +57,12 @@ OPERATIONS: dict[tuple[str, str], str] = {
     ("GET", "/webhook/events"): "V-docs OAS get-a-list-of-webhook-events; R10",
     ("GET", "/contacts"): "V-docs list-all-contacts (listid filter); a list's impact, total INF",
     ("GET", "/fieldValues"): "V-docs list-all-custom-field-values; filters[fieldid] INF",
+    ("GET", "/dealCustomFieldMeta"): "V-docs OAS retrieve-all-custom-deal-field-meta (no meta)",
+    ("POST", "/dealCustomFieldMeta"): "V-docs OAS create-custom-deal-field-meta",
+    ("PUT", "/dealCustomFieldMeta/{id}"): "V-docs OAS update-a-custom-deal-field-meta",
+    ("DELETE", "/dealCustomFieldMeta/{id}"): "V-docs OAS delete-a-custom-deal-field-meta",
+    ("GET", "/groupMembers"): "V-docs OAS get-all-custom-field-groups",
+    ("POST", "/groupMembers"): "V-docs OAS add-custom-field-to-field-group",
 }
 # The Maton gateway's own endpoint (not under /api/3) [V-2nd MATON SKILL.md].
 GATEWAY = {("GET", "/connections"): "V-2nd MATON"}
@@ -69,6 +75,17 @@ ELSEWHERE = {
     "tests/client/test_recorded.py",
     ("PUT", "/dealGroups/{id}"): "test_converge: pipeline attributes",
     ("DELETE", "/dealGroups/{id}"): "test_ownership: pruned pipelines",
+    **{
+        (method, path): "tests/kinds: the kind contract test and test_deal_fields"
+        for method, path in (
+            ("GET", "/dealCustomFieldMeta"),
+            ("POST", "/dealCustomFieldMeta"),
+            ("PUT", "/dealCustomFieldMeta/{id}"),
+            ("DELETE", "/dealCustomFieldMeta/{id}"),
+            ("GET", "/groupMembers"),
+            ("POST", "/groupMembers"),
+        )
+    },  # fmt: skip
 }
 
 METHODS = {"get": "GET", "create": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE"}

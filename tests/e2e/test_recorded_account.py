@@ -153,7 +153,7 @@ def test_a_type_change_is_refused_without_replace(acr: Acr) -> None:
     _field(acr, type="radio")
     result = acr("plan")
     assert result.code == 1
-    assert 'field "PLAN" (manifests/f.yaml:2)' in result.err
+    assert 'field "Plan" (manifests/f.yaml:2)' in result.err
     assert "replace: true" in result.err and "from dropdown to radio" in result.err
 
 

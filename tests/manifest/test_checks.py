@@ -77,7 +77,9 @@ def test_renamed_from_its_own_name_is_an_error(write: Write) -> None:
     ]
 
 
-def test_dangling_references_suggest_the_closest_list(write: Write) -> None:
+def test_references_to_lists_no_manifest_defines_are_warnings_for_plan_to_resolve(
+    write: Write,
+) -> None:
     write("lists.yaml", "lists:\n" + LIST.format(stringid="newsletter"))
     write(
         "hooks.yaml",
@@ -94,12 +96,27 @@ def test_dangling_references_suggest_the_closest_list(write: Write) -> None:
             lists: [newsletter, customers]
         """,
     )
-    assert problems("lists.yaml", "hooks.yaml") == [
-        'hooks.yaml:6:11: webhooks[0].list: webhook "CRM sync": list "newsleter" is not defined; '
-        'did you mean "newsletter"?',
-        'hooks.yaml:10:25: fields[0].lists[1]: field "PLAN": list "customers" is not defined; '
-        "define it under lists:",
+    desired = load("lists.yaml", "hooks.yaml")
+    assert [str(w) for w in desired.warnings] == [
+        'hooks.yaml:6:11: webhooks[0].list: webhook "CRM sync": list "newsleter" is not in the '
+        'manifests; plan looks for it on the account; did you mean "newsletter"?',
+        'hooks.yaml:10:25: fields[0].lists[1]: field "Plan": list "customers" is not in the '
+        "manifests; plan looks for it on the account",
     ]
+    assert [(ref, name) for ref, name, _ in desired.external] == [
+        (("list", "newsleter"), 'webhook "CRM sync"'),
+        (("list", "customers"), 'field "Plan"'),
+    ]
+
+
+def test_a_stage_cannot_name_a_pipeline_outside_its_entry(write: Write) -> None:
+    from reconciler.kinds import KINDS
+    from reconciler.manifest.checks import adoptable
+
+    stage = KINDS["pipeline"].desired(
+        KINDS["pipeline"].spec.model_validate({"title": "P", "stages": ["A"]}), "x:1"
+    )[1]
+    assert not adoptable(stage, "pipeline")
 
 
 def test_references_may_point_to_a_later_file(write: Write) -> None:
@@ -184,7 +201,7 @@ def test_everything_wrong_is_reported_together_and_nothing_is_returned(write: Wr
         pipelines:
           - {title: P, stages: [{title: X, absorbs: [x]}]}
         fields:
-          - {title: F, type: date, lists: [nope]}
+          - {title: F, type: date, lists: [x, x]}
         webhooks:
           - {name: W, url: "${vars.base}", events: [open], sources: [api]}
         """,
@@ -194,7 +211,7 @@ def test_everything_wrong_is_reported_together_and_nothing_is_returned(write: Wr
         "a.yaml:3:5",  # duplicate tag
         "a.yaml:4:11",  # webhooks is not a list
         "b.yaml:2:46",  # absorbs itself
-        "b.yaml:4:36",  # dangling list
+        "b.yaml:4:5",  # a list named twice
         "b.yaml:6:20",  # undefined variable
     ]
 

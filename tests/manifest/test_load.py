@@ -225,7 +225,7 @@ def test_an_empty_file_is_a_problem(write: Write) -> None:
     write("empty.yaml", " \n")
     assert problems("empty.yaml") == [
         "empty.yaml:1:1: the file is empty; add a section (tags, lists, fields, pipelines, "
-        "webhooks) or remove the file"
+        "webhooks, deal_fields) or remove the file"
     ]
 
 

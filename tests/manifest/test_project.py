@@ -125,12 +125,12 @@ def test_invalid_project_file_reports_every_problem_located(write: Write) -> Non
           c: [1]
         """,
     )
-    protect = "^(tags|lists|fields|pipelines|webhooks):.+$"
+    protect = "^(tags|lists|fields|pipelines|webhooks|deal_fields):.+$"
     assert messages("acr.yaml") == [
         'acr.yaml:1:1: manifest: unknown key "manifest"; did you mean "manifests"? '
-        "Allowed keys: manifests, vars, policy, targets",
+        "Allowed keys: manifests, vars, policy, default_target, targets",
         'acr.yaml:3:11: policy.prune[0]: "tag" is not one of: tags, lists, fields, pipelines, '
-        'webhooks; did you mean "tags"?',
+        'webhooks, deal_fields; did you mean "tags"?',
         f'acr.yaml:4:13: policy.protect[0]: "VIP*" does not match the pattern {protect} '
         '("section:glob" patterns of objects never deleted or changed: "tags:VIP*")',
         "acr.yaml:5:16: policy.max_deletes: must be at least 0, got -1",
@@ -139,9 +139,9 @@ def test_invalid_project_file_reports_every_problem_located(write: Write) -> Non
         "acr.yaml:8:6: targets.a: a target has connection (through Maton) or url (direct), "
         "not both; remove one",
         'acr.yaml:9:12: targets.b.url: "ftp://x" does not match the pattern ^https?:// '
-        "(direct mode: the account's API URL; token from ACTIVECAMPAIGN_API_TOKEN)",
+        "(direct mode: the account's API URL (https://<account>.api-us1.com))",
         'acr.yaml:9:21: targets.b.polcy: unknown key "polcy"; did you mean "policy"? '
-        "Allowed keys: connection, url, vars, policy",
+        "Allowed keys: connection, url, token_env, vars, policy",
         "acr.yaml:10:6: targets.c: expected a mapping, got a list",
     ]
 
@@ -149,8 +149,8 @@ def test_invalid_project_file_reports_every_problem_located(write: Write) -> Non
 def test_project_file_that_is_not_a_mapping(write: Write) -> None:
     write("acr.yaml", "- manifests\n")
     assert messages(None) == [
-        "acr.yaml:1:1: the top level must be a mapping (manifests, vars, policy, targets), "
-        "got a list",
+        "acr.yaml:1:1: the top level must be a mapping "
+        "(manifests, vars, policy, default_target, targets), got a list",
     ]
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .helpers import Write, problems
 
-SECTIONS = "tags, lists, fields, pipelines, webhooks"
+SECTIONS = "tags, lists, fields, pipelines, webhooks, deal_fields"
 
 
 def test_malformed_yaml_is_a_problem_at_the_parser_mark(write: Write) -> None:

@@ -142,10 +142,9 @@ def test_objects_without_secrets_have_no_shown_form(write: Write) -> None:
 
 def test_offline_loading_reads_no_environment_value(write: Write) -> None:
     write("h.yaml", hook("${env.URL}", extra="    list: news\n"))
-    with pytest.raises(ManifestError) as caught:
-        load_manifests(["h.yaml"], env={"URL": "ftp://not-checked"}, read_env=False)
-    (problem,) = caught.value.problems  # the url's value is unknown offline: not checked
-    assert 'list "news" is not defined' in problem.message
+    offline = load_manifests(["h.yaml"], env={"URL": "ftp://not-checked"}, read_env=False)
+    (warning,) = offline.warnings  # the url's value is unknown offline: not checked
+    assert 'list "news" is not in the manifests' in warning.message
     write("h.yaml", hook("https://x/?t=${env.UNSET}&u=${env.ALSO_UNSET}"))
     desired = load_manifests(["h.yaml"], env={}, read_env=False)
     assert desired.env_names == ("ALSO_UNSET", "UNSET") and desired.secrets == {}
@@ -183,7 +182,9 @@ MISPLACED = (
 
 def test_a_secret_cannot_be_a_reference(write: Write) -> None:
     write("h.yaml", hook("https://x", extra="    list: ${env.TOKEN}\n"))
-    message = _message("h.yaml", {"TOKEN": SECRET})
+    with pytest.raises(ManifestError) as caught:
+        load("h.yaml", env={"TOKEN": SECRET})
+    message = str(caught.value)
     assert SECRET not in message
     assert f"h.yaml:6:11: webhooks[0].list: {MISPLACED}" in message
 

@@ -58,6 +58,10 @@ def delete(kind: str, key: str, label: str, id: str, reason: str, **more: Any) -
     return Change("delete", kind, key, label, id=id, reason=reason, **more)
 
 
+def field(perstag: str, title: str) -> Obj:
+    return Obj("field", perstag, title, {"title": title, "perstag": perstag})
+
+
 def option(value: str, label: str | None = None) -> dict[str, str]:
     return {"value": value, "label": label or value}
 
@@ -87,24 +91,24 @@ def sample_changes() -> tuple[Change, ...]:
             source="manifests/lists.yaml:9",
         ),
         create(
-            "field", "COMPANY_SIZE", "COMPANY_SIZE", "manifests/fields.yaml:1",
+            "field", "COMPANY_SIZE", "Company size", "manifests/fields.yaml:1",
             title="Company size", perstag="COMPANY_SIZE", type="dropdown", description="",
             default="", options=[option("small", "Small"), option("large", "Large")],
             lists=["events", "newsletter"],
         ),
         update(
-            "field", "PLAN", "PLAN", "8",
+            "field", "PLAN", "Plan", "8",
             ("options",
              [option("Basic"), option("pro", "Pro"), option("Legacy")],
              [option("pro", "Pro plan"), option("Basic"), option("Enterprise")]),
             ("lists", "all", ["newsletter"]),
-            source="manifests/fields.yaml:12",
+            source="manifests/fields.yaml:12", desired=field("PLAN", "Plan"),
         ),
         update(
-            "field", "SEGMENT", "SEGMENT", "9",
+            "field", "SEGMENT", "Segment", "9",
             ("options", [option("Startup"), option("SMB")],
              [option("Startup"), option("SMB"), option("Enterprise")]),
-            source="manifests/fields.yaml:30",
+            source="manifests/fields.yaml:30", desired=field("SEGMENT", "Segment"),
         ),
         create(
             "pipeline", "onboarding", "Onboarding", "manifests/pipelines.yaml:1",
@@ -149,6 +153,14 @@ def sample_changes() -> tuple[Change, ...]:
             "tag", "contact:trial", "Trial", "40", "pruned: not in the manifests",
             note="12 contacts lose the tag", impact={"contacts": 12},
         ),
+        delete(
+            "tag", "contact:顧客", "顧客", "41", "pruned: not in the manifests",
+            note="1 contact loses the tag", impact={"contacts": 1},
+        ),
+        delete(
+            "tag", "contact:long", "Customers who signed up during the 2024 spring campaign",
+            "42", "pruned: not in the manifests",
+        ),
     )  # fmt: skip
 
 
@@ -158,7 +170,7 @@ def sample_plan() -> Plan:
         unmanaged=14,
         target="production",
         endpoint="Maton connection 9e8b…dca",
-        inputs={"manifests": "sha256:manifests", "account": "sha256:account"},
+        inputs={"manifests": "sha256:manifests"},
     )
 
 
@@ -199,7 +211,7 @@ def empty_plan(unmanaged: int = 14) -> Plan:
         unmanaged=unmanaged,
         target="production",
         endpoint="Maton connection 9e8b…dca",
-        inputs={"manifests": "sha256:manifests", "account": "sha256:account"},
+        inputs={"manifests": "sha256:manifests"},
     )
 
 

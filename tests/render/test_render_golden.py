@@ -6,6 +6,7 @@ review the diff of ``tests/render/golden/``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -33,6 +34,14 @@ PLANS: dict[str, Callable[[], Plan]] = {
 @pytest.mark.parametrize("name", sorted(PLANS))
 def test_matches_golden(name: str, fmt: str) -> None:
     check_golden(f"{name}.{SUFFIX[fmt]}", render(PLANS[name](), fmt))
+
+
+def test_coloured_text_matches_golden() -> None:
+    coloured = render(sample_plan(), "text", colour=True)
+    check_golden("plan.color.txt", coloured)
+    assert "\x1b[32m  + tag" in coloured and "\x1b[31m  - tag" in coloured
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", coloured)
+    assert plain == render(sample_plan(), "text")  # the same text, only coloured
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -51,3 +51,41 @@ def test_empty_plan() -> None:
         "\n"
         "No changes. The account matches the manifests. 0 unmanaged objects left alone.\n"
     )
+
+
+def test_notes_align_by_display_width_and_long_heads_do_not_push_them() -> None:
+    long = "A name far too long to line every other note up behind it"
+    plan = Plan(
+        changes=(
+            delete("tag", "contact:k", "顧客", "1", "pruned"),
+            delete("tag", "contact:e", "Cafe\u0301s", "2", "pruned"),
+            delete("tag", "contact:l", long, "3", "pruned"),
+        )
+    )
+    lines = render_text(plan).splitlines()[2:5]
+    assert lines[0] == '  - tag "顧客"   pruned'  # 2 wide characters take 4 cells
+    assert lines[1] == '  - tag "Cafe\u0301s"  pruned'  # a combining accent takes none
+    assert lines[2] == f'  - tag "{long}"  pruned'
+
+
+def test_colour_marks_each_action_and_the_counts() -> None:
+    plan = Plan(
+        changes=(
+            create("tag", "contact:a", "A", "t.yaml:1", name="A"),
+            delete("tag", "contact:b", "B", "2", "pruned"),
+        )
+    )
+    out = render_text(plan, colour=True)
+    assert '\x1b[32m  + tag "A"\x1b[0m' in out and '\x1b[31m  - tag "B"  pruned\x1b[0m' in out
+    assert "\x1b[32m1 to create\x1b[0m, 0 to update, \x1b[31m1 to delete\x1b[0m" in out
+    assert "\x1b[" not in render_text(plan)
+
+
+def test_a_field_shows_its_title_with_the_perstag_beside_it() -> None:
+    from reconciler.kinds.base import Obj
+
+    field = Obj("field", "PLAN", "Plan", {"title": "Plan", "perstag": "PLAN"})
+    plan = Plan(
+        changes=(update("field", "PLAN", "Plan", "8", ("default", "", "x"), desired=field),)
+    )
+    assert '  ~ field "Plan" (PLAN)\n' in render_text(plan)

@@ -42,6 +42,19 @@ def test_describe_names_url_key_connections_and_tokens() -> None:
     assert "ACTIVECAMPAIGN_API_TOKEN=sandbox-api-token" in lines
 
 
+def test_describe_lists_every_connection_of_a_seed_with_several() -> None:
+    from reconciler.sandbox.seed import load_seed
+
+    store = load_seed(
+        {"connections": [{"account": "alpha"}, {"account": "beta", "status": "FAILED"}]}
+    )
+    lines = describe(store, "http://127.0.0.1:8787")
+    assert [line.split(":")[0] for line in lines if line.startswith("connection ")] == [
+        f"connection {store.connections[0].connection_id} ACTIVE (default), account alpha",
+        f"connection {store.connections[1].connection_id} FAILED, account beta",
+    ]
+
+
 def test_serves_until_ctrl_c_then_returns_without_traceback() -> None:
     process = subprocess.Popen(
         [sys.executable, "-c", SCRIPT],

@@ -7,6 +7,7 @@ from starlette.routing import BaseRoute
 from reconciler.sandbox.routes import (
     contact_data,
     crm,
+    deal_fields,
     field_options,
     field_rels,
     fields,
@@ -18,8 +19,20 @@ from reconciler.sandbox.routes import (
     webhooks,
 )
 
-MODULES = (tags, lists, fields, field_options, field_rels, pipelines, stages, webhooks, crm,
-           groups, contact_data)  # fmt: skip
+MODULES = (
+    tags,
+    lists,
+    fields,
+    field_options,
+    field_rels,
+    pipelines,
+    stages,
+    webhooks,
+    deal_fields,
+    crm,
+    groups,
+    contact_data,
+)
 
 
 def api_routes() -> list[BaseRoute]:
