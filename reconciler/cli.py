@@ -22,6 +22,7 @@ from reconciler import __version__
 from reconciler.apply import describe
 from reconciler.errors import ConfigError, PlanError, ReconcilerError
 from reconciler.manifest import Desired, Policy, Project, Target, load_manifests, load_project
+from reconciler.outfiles import check_writable, os_error_message, write_text
 from reconciler.plan import Change, Plan, compare_saved
 from reconciler.render import FORMATS, render
 from reconciler.session import SANDBOX_STATE, Session
@@ -54,6 +55,7 @@ def cli(ctx: click.Context, debug: bool, project: str | None) -> None:
       MATON_API_KEY, MATON_GATEWAY_URL, MATON_CONNECTION      (through the Maton gateway)
       ACTIVECAMPAIGN_URL, ACTIVECAMPAIGN_API_TOKEN            (directly)
       ACR_RATE_LIMIT    requests per second per account (default 5, the API's limit)
+      ACR_TIMEOUT       seconds to wait for each answer (default 10; or --timeout)
     Use --sandbox on plan and apply to rehearse against the built-in sandbox instead.
     """
     ctx.obj = Options(debug=debug, project=project)
@@ -61,6 +63,12 @@ def cli(ctx: click.Context, debug: bool, project: str | None) -> None:
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 target_option = click.option("--target", "-t", metavar="NAME", help="A target of acr.yaml.")
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True, max=3600),
+    metavar="S",
+    help="Seconds to wait for each request's answer (default: ACR_TIMEOUT, else 10).",
+)
 sandbox_option = click.option(
     "--sandbox",
     is_flag=True,
@@ -94,6 +102,7 @@ def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> None:
     "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes (0 when none)."
 )
 @sandbox_option
+@timeout_option
 @click.pass_obj
 def plan(
     opts: Options,
@@ -103,15 +112,17 @@ def plan(
     out: str | None,
     detailed_exitcode: bool,
     sandbox: bool,
+    timeout: float | None,
 ) -> int:
     """Show what apply would change. Reads the account; never writes to it."""
+    out_file = check_writable(out, "--out") if out else None  # before anything is read
     project = load_project(opts.project)
     chosen = _target(project, target)
     desired = _load(project, paths, chosen)
-    result = _make_plan(project, chosen, desired, sandbox)
+    result = _make_plan(project, chosen, desired, _session(chosen, sandbox, timeout))
     click.echo(render(result, fmt), nl=False)
-    if out:
-        Path(out).write_text(render(result, "json"), encoding="utf-8")
+    if out_file:
+        write_text(out_file, render(result, "json"), "--out")
         click.echo(f"Plan written to {out}.", err=True)
     return EXIT_CHANGES if detailed_exitcode and not result.empty else 0
 
@@ -129,6 +140,7 @@ def plan(
     help="Allow up to N deletes (policy.max_deletes refuses more otherwise).",
 )  # fmt: skip
 @sandbox_option
+@timeout_option
 @click.pass_obj
 def apply(
     opts: Options,
@@ -138,13 +150,14 @@ def apply(
     saved: str | None,
     allow_deletes: int | None,
     sandbox: bool,
+    timeout: float | None,
 ) -> None:
     """Make the account match the manifests: plan, confirm, then create, update and delete
     in dependency order. Stops at the first error and says what was done."""
     project = load_project(opts.project)
     chosen = _target(project, target)
     desired = _load(project, paths, chosen)
-    session = _session(chosen, sandbox)
+    session = _session(chosen, sandbox, timeout)
     result = asyncio.run(session.plan(desired, _policy(project, chosen).prune))
     click.echo(render(result, "text"), nl=False)
     if saved:
@@ -183,7 +196,10 @@ def sandbox() -> None:
 
 @sandbox.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8787, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port", default=8787, show_default=True, type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port).",
+)  # fmt: skip
 @click.option("--state", metavar="FILE", help="Keep the state in FILE (kept across restarts).")
 @click.option("--seed", metavar="FILE", help="Start from this seed when there is no state yet.")
 @click.option("--latency-ms", default=0, show_default=True, type=int, help="Delay every answer.")
@@ -218,10 +234,14 @@ def serve(
 def reset(seed: str | None, state: str) -> None:
     """Start the sandbox state afresh, empty or from a seed (what --sandbox runs against)."""
     from reconciler.sandbox import SandboxStore
+    from reconciler.sandbox.store import check_state_folder
 
     path = Path(state)
-    path.unlink(missing_ok=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    check_state_folder(path)
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot remove {path}: {exc.strerror or exc}") from exc
     SandboxStore.open(path, _path(seed)).save()
     click.echo(f"Sandbox state {path} reset{f' from {seed}' if seed else ''}.", err=True)
 
@@ -248,8 +268,8 @@ def _policy(project: Project, target: Target | None) -> Policy:
     return target.policy if target and target.policy else project.policy
 
 
-def _make_plan(project: Project, target: Target | None, desired: Desired, sandbox: bool) -> Plan:
-    return asyncio.run(_session(target, sandbox).plan(desired, _policy(project, target).prune))
+def _make_plan(project: Project, target: Target | None, desired: Desired, session: Session) -> Plan:
+    return asyncio.run(session.plan(desired, _policy(project, target).prune))
 
 
 def _check_saved(path: str, fresh: Plan) -> None:
@@ -277,8 +297,10 @@ def _check_deletes(result: Plan, policy: Policy, allowed: int | None) -> None:
         )
 
 
-def _session(target: Target | None, sandbox: bool) -> Session:
-    return Session.open(target, sandbox=sandbox, env=os.environ, on_retry=_retrying)
+def _session(target: Target | None, sandbox: bool, timeout: float | None = None) -> Session:
+    return Session.open(
+        target, sandbox=sandbox, env=os.environ, on_retry=_retrying, timeout=timeout
+    )
 
 
 def _retrying(message: str) -> None:
@@ -323,7 +345,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     except Exception as exc:  # a bug: say so plainly, show the traceback only with --debug
         if "--debug" in args:
             raise
-        click.echo(f"Internal error: {type(exc).__name__}: {exc}", err=True)
-        click.echo("This is a bug in acr; run again with --debug for the traceback.", err=True)
+        # ... except an operating-system error about a file (one that vanished, a folder
+        # that may not be written): that is the user's to fix
+        message = os_error_message(exc) if isinstance(exc, OSError) else None
+        if message is not None:
+            click.echo(f"Error: {message}", err=True)
+        else:
+            click.echo(f"Internal error: {type(exc).__name__}: {exc}", err=True)
+            click.echo("This is a bug in acr; run again with --debug for the traceback.", err=True)
         code = 1
     sys.exit(code if isinstance(code, int) else 0)

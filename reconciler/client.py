@@ -9,11 +9,13 @@ Retry policy, by what a failure says about the request:
 
 - 429: the request was not processed, so any method is sent again, after ``Retry-After`` (or
   an exponential backoff), with the whole account paused meanwhile.
-- connection refused / connect timeout: nothing was sent; any method is sent again.
+- connection refused / connect timeout: nothing was sent; any method is sent again, at most
+  twice. A host name that does not resolve is not retried (``netfail`` has the limits).
 - 500/502/503/504, read timeouts, dropped connections: GET, PUT and DELETE are sent again
-  (idempotent). A POST may have created the object ("error but done", [V-2nd GO]), and there
-  are no idempotency keys [V-2nd CONV]: ``create`` asks its ``find`` first and sends again
-  only when the object is not there; without ``find`` it raises.
+  (idempotent); timeouts at most twice, once while the endpoint has not answered yet. A
+  POST may have created the object ("error but done", [V-2nd GO]), and there are no
+  idempotency keys [V-2nd CONV]: ``create`` asks its ``find`` first and sends again only
+  when the object is not there; without ``find`` it raises.
 - a 403 on GET in direct mode, once: ActiveCampaign raises 403s intermittently [V-2nd TAP].
 """
 
@@ -41,6 +43,7 @@ from reconciler.errors import (
     ValidationError,
 )
 from reconciler.kinds.base import Finder, RawCollection
+from reconciler.netfail import DEFAULT_TIMEOUT, Failure, RetryRounds, classify, retry_limit
 from reconciler.ratelimit import limiter_for, retry_after
 from reconciler.responses import (
     collection_key,
@@ -73,9 +76,6 @@ RETRY_AFTER_MAX = 300.0  # a longer Retry-After is reported instead of waited ou
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 NO_RESULT = "no result found"  # ActiveCampaign's not-found text, sometimes on a 403 [V-docs OAS]
 
-_UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-_AMBIGUOUS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
-
 
 @dataclass(frozen=True)
 class _Failure:
@@ -85,6 +85,7 @@ class _Failure:
     reason: str  # for progress messages: "503 Service Unavailable", "ReadTimeout: ..."
     ambiguous: bool  # the request may have been processed (matters for a create)
     cause: Exception | None = None  # the foreign exception, for ``raise ... from``
+    limit: int | None = None  # at most this many retries (None: the client's ``retries``)
 
 
 class Client:
@@ -97,7 +98,7 @@ class Client:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         rate: float = 5.0,
-        timeout: float = 30.0,
+        timeout: float = DEFAULT_TIMEOUT,
         retries: int = 5,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         on_retry: Callable[[str], None] | None = None,
@@ -107,8 +108,11 @@ class Client:
         self.stats: Counter[str] = Counter()
         self._sleep = sleep
         self._on_retry = on_retry
+        self._rounds = RetryRounds(self._emit)
+        self._heard = False  # whether the endpoint answered anything yet
         self._limiter = limiter_for(endpoint.account, rate)
         self._random = random.Random()
+        self._timeout = timeout
         self._http = httpx.AsyncClient(
             transport=transport,
             timeout=timeout,
@@ -246,6 +250,7 @@ class Client:
             except httpx.TransportError as exc:
                 failure = self._unanswered(where, exc, retry)
             else:
+                self._heard = True
                 log.debug("%s -> %s", where, response.status_code)
                 if response.is_success:
                     return parse_body(response)
@@ -256,18 +261,25 @@ class Client:
                     continue
                 failure = self._answered(method, path, response, retry, forbidden_once)
                 forbidden_once = forbidden_once or response.status_code == 403
+            limit = self.retries if failure.limit is None else failure.limit
             if method == "POST" and failure.ambiguous:
                 if find is None:
                     raise failure.error from failure.cause
                 found = await self._look(where, failure.reason, find, retry)
                 if found is not None:
                     return found
-                if retry < self.retries:
-                    self._notify(f"{where}: not created, sending again", retry)
-            elif retry < self.retries:
+                if retry < limit:
+                    self._notify(f"{where}: not created, sending again", retry, limit=limit)
+            elif retry < limit:
                 delay = self._delay(retry)  # waited out by the limiter, with the spacing
-                self._notify(f"{where}: {failure.reason}, retrying in {delay:.1f} s", retry)
-            if retry >= self.retries:
+                self._notify(
+                    f"{where}: {failure.reason}, retrying in {delay:.1f} s",
+                    retry,
+                    limit=limit,
+                    reason=failure.reason,
+                    wait=delay,
+                )
+            if retry >= limit:
                 raise failure.error from failure.cause
             retry += 1
             self.stats["retries"] += 1
@@ -275,15 +287,27 @@ class Client:
     def _unanswered(self, where: str, exc: httpx.TransportError, retry: int) -> _Failure:
         """A request without an answer, if worth retrying; raises TransportError if not."""
         reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        if not isinstance(exc, _UNSENT + _AMBIGUOUS):  # a bad URL, a proxy refusing...
+        kind = classify(exc)
+        if kind is Failure.OTHER:  # a bad URL, a proxy refusing...
             raise TransportError(self._redact(f"{where}: {reason}")) from exc
-        ambiguous = not isinstance(exc, _UNSENT)
+        if kind is Failure.DNS:
+            host = httpx.URL(self.endpoint.base_url).host
+            raise TransportError(
+                self._redact(
+                    f"{where}: cannot resolve the host name {host!r} of "
+                    f"{self.endpoint.description} ({reason}): check the URL and the network"
+                )
+            ) from exc
+        ambiguous = kind is not Failure.UNSENT
         text = f"{where}: no answer from {self.endpoint.description} ({reason})"
         if retry:
             text += f" after {retry + 1} attempts"
+        if kind is Failure.TIMEOUT:
+            text += f"; each waited {self._timeout:g} s (ACR_TIMEOUT or --timeout change that)"
         if where.startswith("POST") and ambiguous:
             text += "; the create may have been done: run plan again before retrying"
-        return _Failure(TransportError(self._redact(text)), reason, ambiguous, exc)
+        limit = retry_limit(kind, self.retries, answered=self._heard)
+        return _Failure(TransportError(self._redact(text)), reason, ambiguous, exc, limit)
 
     def _answered(
         self, method: str, path: str, response: httpx.Response, retry: int, forbidden_once: bool
@@ -321,7 +345,10 @@ class Client:
         self._limiter.pause(wait)
         reason = f"{response.status_code} {response.reason_phrase}".strip()
         self._notify(
-            f"{method} {shown_path(path)}: rate limited ({reason}), waiting {wait:.1f} s", retry
+            f"{method} {shown_path(path)}: rate limited ({reason}), waiting {wait:.1f} s",
+            retry,
+            reason=reason,
+            wait=wait,
         )
 
     async def _look(self, where: str, reason: str, find: Finder, retry: int) -> Any:
@@ -336,10 +363,25 @@ class Client:
         base = min(BACKOFF_MAX, BACKOFF_BASE * 2**retry)
         return base + self._random.uniform(0, base / 10)  # jitter: clients don't stay in step
 
-    def _notify(self, message: str, retry: int | None = None) -> None:
+    def _notify(
+        self,
+        message: str,
+        retry: int | None = None,
+        *,
+        limit: int | None = None,
+        reason: str | None = None,
+        wait: float = 0.0,
+    ) -> None:
+        """Report a retry; with a ``reason``, once per round for all requests (RetryRounds)."""
         if retry is not None:
-            message += f" (retry {retry + 1} of {self.retries})"
+            message += f" (retry {retry + 1} of {self.retries if limit is None else limit})"
         log.info("%s", message)
+        if reason is None:
+            self._emit(message)
+        else:
+            self._rounds.notify(message, reason=reason, retry=retry, wait=wait)
+
+    def _emit(self, message: str) -> None:
         if self._on_retry is not None:
             self._on_retry(self._redact(message))
 

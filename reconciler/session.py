@@ -16,6 +16,7 @@ from reconciler.client import Client, Endpoint, endpoint_from_env
 from reconciler.engine import make_plan
 from reconciler.errors import ApplyReport, ConfigError
 from reconciler.manifest import Desired, Target
+from reconciler.netfail import DEFAULT_TIMEOUT
 from reconciler.plan import Plan
 
 SANDBOX_STATE = Path(".acr/sandbox.json")
@@ -30,6 +31,7 @@ class Session:
     rate: float = DEFAULT_RATE
     app: Any = None  # the in-process sandbox, when there is one
     on_retry: Callable[[str], None] | None = None
+    timeout: float = DEFAULT_TIMEOUT  # seconds per request
 
     @classmethod
     def open(
@@ -39,21 +41,29 @@ class Session:
         sandbox: bool,
         env: Mapping[str, str],
         on_retry: Callable[[str], None] | None = None,
+        timeout: float | None = None,
     ) -> Session:
+        """``timeout`` (``--timeout``) wins over ``ACR_TIMEOUT``."""
         name = target.name if target else "default"
         rate = rate_from_env(env)
+        seconds = timeout_from_env(env) if timeout is None else timeout
         if sandbox:
             endpoint, app = open_sandbox(SANDBOX_STATE)
-            return cls(endpoint, name, rate, app, on_retry)
+            return cls(endpoint, name, rate, app, on_retry, seconds)
         connection = target.connection if target else None
         url = target.url if target else None
-        return cls(
-            endpoint_from_env(env, connection=connection, url=url), name, rate, None, on_retry
-        )
+        endpoint = endpoint_from_env(env, connection=connection, url=url)
+        return cls(endpoint, name, rate, None, on_retry, seconds)
 
     def client(self) -> Client:
         transport = httpx.ASGITransport(app=self.app) if self.app is not None else None
-        return Client(self.endpoint, transport=transport, rate=self.rate, on_retry=self.on_retry)
+        return Client(
+            self.endpoint,
+            transport=transport,
+            rate=self.rate,
+            on_retry=self.on_retry,
+            timeout=self.timeout,
+        )
 
     async def plan(self, desired: Desired, prune: Collection[str]) -> Plan:
         async with self.client() as client:
@@ -81,12 +91,24 @@ def rate_from_env(env: Mapping[str, str]) -> float:
     return rate
 
 
+def timeout_from_env(env: Mapping[str, str]) -> float:
+    text = env.get("ACR_TIMEOUT", "")
+    if not text:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise ConfigError(f"ACR_TIMEOUT must be a number of seconds above 0, not {text!r}")
+    return seconds
+
+
 def open_sandbox(state: Path) -> tuple[Endpoint, Any]:
     """The in-process sandbox over ``state`` (created empty when missing)."""
     from reconciler.sandbox import SandboxStore, create_app
 
-    state.parent.mkdir(parents=True, exist_ok=True)
-    store = SandboxStore.open(state)
+    store = SandboxStore.open(state)  # refuses a folder it cannot write, a broken file
     endpoint = Endpoint(
         base_url=f"{SANDBOX_HOST}/active-campaign/api/3",
         headers={"Authorization": f"Bearer {store.maton_key}"},

@@ -6,6 +6,7 @@ go through ``announce``; uvicorn logs warnings only and no access log.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import socket
 from collections.abc import Callable
@@ -106,6 +107,16 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        raise ConfigError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}{_bind_hint(exc, port)}"
+        ) from exc
     sock.set_inheritable(True)
     return sock
+
+
+def _bind_hint(exc: OSError, port: int) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return "; another program listens there: stop it or choose another --port (0: any free)"
+    if exc.errno in (errno.EACCES, errno.EPERM) and 0 < port < 1024:
+        return "; ports below 1024 need privileges: choose another --port, e.g. 8787"
+    return ""
