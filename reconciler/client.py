@@ -12,7 +12,7 @@ Retry policy, by what a failure says about the request:
 - connection refused / connect timeout: nothing was sent; any method is sent again, at most
   twice. A host name that does not resolve is not retried (``netfail`` has the limits).
 - 500/502/503/504, read timeouts, dropped connections: GET, PUT and DELETE are sent again
-  (idempotent); timeouts at most twice, once while the endpoint has not answered yet. A
+  (idempotent); timeouts at most twice, never before the endpoint first answered. A
   POST may have created the object ("error but done", [V-2nd GO]), and there are no
   idempotency keys [V-2nd CONV]: ``create`` asks its ``find`` first and sends again only
   when the object is not there; without ``find`` it raises.

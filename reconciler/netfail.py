@@ -7,9 +7,9 @@ How often a request without an answer is sent again, by what the failure says:
   waiting will not fix either;
 - the connection was refused, or could not be made in time: at most twice (nothing was
   sent, but a gateway that refuses three times in a row is down);
-- a timeout waiting for the answer: once while the endpoint has not answered anything yet (a
-  gateway that accepts connections and never answers is as dead as one that refuses them),
-  twice after that;
+- a timeout waiting for the answer: never while the endpoint has not answered anything yet
+  (a gateway that accepts connections and never answers is as dead as one that refuses
+  them: it fails after one timeout), twice after that;
 - a dropped connection: as often as the client's ``retries`` allows (it fails fast).
 """
 
@@ -25,7 +25,7 @@ import httpx
 DEFAULT_TIMEOUT = 10.0  # seconds per request; ACR_TIMEOUT or --timeout change it
 CONNECT_RETRIES = 2
 TIMEOUT_RETRIES = 2
-TIMEOUT_RETRIES_UNANSWERED = 1
+TIMEOUT_RETRIES_UNANSWERED = 0
 
 # getaddrinfo's messages when the error itself is not kept in the chain (Linux, macOS, Windows)
 _DNS_TEXT = (
