@@ -207,11 +207,24 @@ def sandbox() -> None:
     "--rate-limit", default=5.0, show_default=True, type=float,
     help="Requests per second per account before 429 (0: no limit).",
 )  # fmt: skip
+@click.option(
+    "--faults", "fault_rate", default=0.0, type=click.FloatRange(0, 1), metavar="RATE",
+    help="Share of requests (0 to 1) answered with a fault: 5xx, drops, timeouts, 403s.",
+)  # fmt: skip
+@click.option("--fault-seed", default=0, show_default=True, type=int, help="Seed of the faults.")
 def serve(
-    host: str, port: int, state: str | None, seed: str | None, latency_ms: int, rate_limit: float
+    host: str,
+    port: int,
+    state: str | None,
+    seed: str | None,
+    latency_ms: int,
+    rate_limit: float,
+    fault_rate: float,
+    fault_seed: int,
 ) -> None:
     """Serve the sandbox over HTTP until Ctrl-C. Point MATON_GATEWAY_URL at it."""
     from reconciler.sandbox import SandboxStore
+    from reconciler.sandbox.faults import FaultOptions
     from reconciler.sandbox.server import serve as run
 
     store = SandboxStore.open(_path(state), _path(seed))
@@ -221,6 +234,7 @@ def serve(
         port=port,
         latency_ms=latency_ms,
         rate_limit=rate_limit or None,
+        faults=FaultOptions(fault_rate, fault_seed) if fault_rate else None,
         announce=lambda line: click.echo(line, err=True),
     )
 

@@ -43,7 +43,15 @@ from reconciler.errors import (
     ValidationError,
 )
 from reconciler.kinds.base import Finder, RawCollection
-from reconciler.netfail import DEFAULT_TIMEOUT, Failure, RetryRounds, classify, retry_limit
+from reconciler.netfail import (
+    DEFAULT_TIMEOUT,
+    Failure,
+    RetryRounds,
+    classify,
+    has_answered,
+    mark_answered,
+    retry_limit,
+)
 from reconciler.ratelimit import limiter_for, retry_after
 from reconciler.responses import (
     collection_key,
@@ -85,7 +93,8 @@ class _Failure:
     reason: str  # for progress messages: "503 Service Unavailable", "ReadTimeout: ..."
     ambiguous: bool  # the request may have been processed (matters for a create)
     cause: Exception | None = None  # the foreign exception, for ``raise ... from``
-    limit: int | None = None  # at most this many retries (None: the client's ``retries``)
+    limit: int | None = None  # at most this many retries for this kind of failure
+    kind: str = ""  # the kind of failure (netfail.Failure) that ``limit`` counts
 
 
 class Client:
@@ -109,7 +118,6 @@ class Client:
         self._sleep = sleep
         self._on_retry = on_retry
         self._rounds = RetryRounds(self._emit)
-        self._heard = False  # whether the endpoint answered anything yet
         self._limiter = limiter_for(endpoint.account, rate)
         self._random = random.Random()
         self._timeout = timeout
@@ -243,6 +251,7 @@ class Client:
         url = url or f"{self.endpoint.base_url}{path}"
         where = f"{method} {shown_path(path)}"
         retry, delay, forbidden_once = 0, 0.0, False
+        spent: Counter[str] = Counter()  # retries so far by kind of failure (with a limit)
         while True:
             wait, delay = delay, 0.0
             try:
@@ -250,7 +259,7 @@ class Client:
             except httpx.TransportError as exc:
                 failure = self._unanswered(where, exc, retry)
             else:
-                self._heard = True
+                mark_answered(self.endpoint.account)
                 log.debug("%s -> %s", where, response.status_code)
                 if response.is_success:
                     return parse_body(response)
@@ -261,27 +270,35 @@ class Client:
                     continue
                 failure = self._answered(method, path, response, retry, forbidden_once)
                 forbidden_once = forbidden_once or response.status_code == 403
-            limit = self.retries if failure.limit is None else failure.limit
+            more = retry < self.retries and (
+                failure.limit is None or spent[failure.kind] < failure.limit
+            )
+            count, limit = (
+                (retry, self.retries)
+                if failure.limit is None
+                else (spent[failure.kind], failure.limit)
+            )
             if method == "POST" and failure.ambiguous:
                 if find is None:
                     raise failure.error from failure.cause
                 found = await self._look(where, failure.reason, find, retry)
                 if found is not None:
                     return found
-                if retry < limit:
-                    self._notify(f"{where}: not created, sending again", retry, limit=limit)
-            elif retry < limit:
+                if more:
+                    self._notify(f"{where}: not created, sending again", count, limit=limit)
+            elif more:
                 delay = self._delay(retry)  # waited out by the limiter, with the spacing
                 self._notify(
                     f"{where}: {failure.reason}, retrying in {delay:.1f} s",
-                    retry,
+                    count,
                     limit=limit,
                     reason=failure.reason,
                     wait=delay,
                 )
-            if retry >= limit:
+            if not more:
                 raise failure.error from failure.cause
             retry += 1
+            spent[failure.kind] += 1
             self.stats["retries"] += 1
 
     def _unanswered(self, where: str, exc: httpx.TransportError, retry: int) -> _Failure:
@@ -306,8 +323,10 @@ class Client:
             text += f"; each waited {self._timeout:g} s (ACR_TIMEOUT or --timeout change that)"
         if where.startswith("POST") and ambiguous:
             text += "; the create may have been done: run plan again before retrying"
-        limit = retry_limit(kind, self.retries, answered=self._heard)
-        return _Failure(TransportError(self._redact(text)), reason, ambiguous, exc, limit)
+        limit = retry_limit(kind, self.retries, answered=has_answered(self.endpoint.account))
+        return _Failure(
+            TransportError(self._redact(text)), reason, ambiguous, exc, limit, kind.value
+        )
 
     def _answered(
         self, method: str, path: str, response: httpx.Response, retry: int, forbidden_once: bool

@@ -71,6 +71,18 @@ def retry_limit(failure: Failure, retries: int, *, answered: bool) -> int:
     return min(retries, limits[failure])
 
 
+_ANSWERED: set[str] = set()  # accounts whose endpoint answered in this process
+
+
+def mark_answered(account: str) -> None:
+    """The endpoint of ``account`` answered: it is alive (plan and apply use two clients)."""
+    _ANSWERED.add(account)
+
+
+def has_answered(account: str) -> bool:
+    return account in _ANSWERED
+
+
 def _is_dns(exc: BaseException) -> bool:
     seen: set[int] = set()
     current: BaseException | None = exc

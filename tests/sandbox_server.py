@@ -21,6 +21,7 @@ import httpx
 import uvicorn
 
 from reconciler.sandbox import SandboxStore, create_app
+from reconciler.sandbox.faults import FaultOptions, quiet_drops
 
 
 @dataclass
@@ -72,17 +73,24 @@ def run_sandbox(
     rate_limit: float | None = 5.0,
     maton_rate_limit: float | None = 10.0,
     latency_ms: int = 0,
+    faults: FaultOptions | None = None,
 ) -> Iterator[RunningSandbox]:
     """Serve a sandbox (``store``, or one opened from ``state``/``seed``) until the block ends.
 
     The limits default to the real ones; pass ``rate_limit=None, maton_rate_limit=None`` for
-    fast tests that do not test the limits.
+    fast tests that do not test the limits. ``faults`` injects failures (``sandbox.faults``).
     """
     if store is None:
         store = SandboxStore.open(state=state, seed=seed)
     app = create_app(
-        store, latency_ms=latency_ms, rate_limit=rate_limit, maton_rate_limit=maton_rate_limit
+        store,
+        latency_ms=latency_ms,
+        rate_limit=rate_limit,
+        maton_rate_limit=maton_rate_limit,
+        faults=faults,
     )
+    if faults is not None:
+        quiet_drops()
     # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on such sockets (else ~40 ms a call).
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))

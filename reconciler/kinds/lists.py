@@ -100,7 +100,16 @@ class ListKind(Kind):
         body = await api.create("/lists", self._payload(change.desired.attrs), find=find)
         list_id = str(body["list"]["id"])
         group = {"listGroup": {"listid": int(list_id), "groupid": ADMIN_GROUP}}
-        await api.create("/listGroups", group)
+
+        async def attached() -> Any:  # after an ambiguous failure: is the group attached?
+            # [INF] no filter on /listGroups is documented; the first page is read, newest
+            # last, and a row names its list as "list" (or "listid", as the create does).
+            found = await api.get("/listGroups", {"limit": 100, "orders[id]": "DESC"})
+            rows = found.get("listGroups", []) if isinstance(found, dict) else []
+            mine = [r for r in rows if str(r.get("list", r.get("listid"))) == list_id]
+            return {"listGroup": mine[0]} if mine else None
+
+        await api.create("/listGroups", group, find=attached)
         return list_id
 
     async def update(self, api: Api, change: Change, ids: Ids) -> None:

@@ -15,6 +15,7 @@ import uvicorn
 
 from reconciler.errors import ConfigError
 from reconciler.sandbox.app import create_app
+from reconciler.sandbox.faults import FaultOptions, quiet_drops
 from reconciler.sandbox.store import SandboxStore
 
 
@@ -66,6 +67,7 @@ def serve(
     port: int = 8787,
     latency_ms: int = 0,
     rate_limit: float | None = 5.0,
+    faults: FaultOptions | None = None,
     announce: Callable[[str], None],
 ) -> None:
     """Serve ``store`` on ``host:port`` until Ctrl-C (or SIGTERM), then return.
@@ -80,12 +82,16 @@ def serve(
     bound_port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     base_url = f"http://{shown}:{bound_port}"
-    app = create_app(store, latency_ms=latency_ms, rate_limit=rate_limit)
+    app = create_app(store, latency_ms=latency_ms, rate_limit=rate_limit, faults=faults)
+    if faults is not None and faults.rate > 0:
+        quiet_drops()
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
 
     def started() -> None:
         for line in describe(store, base_url):
             announce(line)
+        if faults is not None and faults.rate > 0:
+            announce(f"injecting faults into {faults.rate:.0%} of requests (seed {faults.seed})")
 
     server = _Server(config, started)
     try:
