@@ -140,7 +140,7 @@ class _AccountState(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
     counters: dict[str, int]
-    tables: dict[str, list[dict[str, Any]]]
+    tables: dict[str, list[Any]]  # rows are checked by state_rows
 
 
 class _ConnectionState(BaseModel):
