@@ -4,9 +4,11 @@ account), from an empty account and from the demo's seeded one.
 
     .venv/bin/python benchmarks/plan_apply.py [--latency-ms 150]
 
-Targets: a plan reads each collection once (5 GETs for an account of under 100 objects a
-kind, plus one GET per delete that needs a count); the apply sends no 429-triggering burst
-(0 retries) and keeps the limiter busy, so requests per second stays near the limit.
+Targets: a plan reads each collection it needs once (5 GETs for an account of under 100
+objects a kind, plus one GET per delete that needs a count, plus ``/webhook/events`` when
+webhooks are managed); the read-back after apply reads each collection written once; the
+apply sends no 429-triggering burst (0 retries) and keeps the limiter busy, so requests per
+second stays near the limit.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from reconciler.client import Client  # noqa: E402
 from reconciler.endpoint import endpoint_from_env  # noqa: E402
 from reconciler.engine import make_plan  # noqa: E402
 from reconciler.manifest import Desired, load_manifests, load_project  # noqa: E402
+from reconciler.verify import verify  # noqa: E402
 
 
 async def measure(
@@ -59,6 +62,8 @@ async def run(desired: Desired, prune: frozenset[str], url: str, key: str) -> No
         print(line("plan", calls, elapsed, f"-> {plan.summary}"))
         _, calls, elapsed = await measure(client, lambda: apply_plan(client, plan))
         print(line("apply", calls, elapsed, f"({len(plan.changes)} changes)"))
+        problems, calls, elapsed = await measure(client, lambda: verify(client, plan))
+        print(line("read back", calls, elapsed, f"-> {len(problems)} problems"))
         again, calls, elapsed = await measure(
             client, lambda: make_plan(client, desired, prune=prune)
         )

@@ -14,11 +14,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import groupby
+from typing import Any
 
-from reconciler.errors import ApplyError, ApplyReport, ConfigError
+from reconciler.errors import ApplyError, ApplyInterruptedError, ApplyReport, ConfigError
+from reconciler.interrupts import Stop
+from reconciler.journal import CURRENT_CHANGE
 from reconciler.kinds import KINDS, Ref
 from reconciler.kinds.base import Api
 from reconciler.plan import Change, Plan
+from reconciler.safety import enforce
 
 SYMBOL = {"create": "+", "update": "~", "delete": "-"}
 CONCURRENCY = 4  # changes in flight at once; the rate limiter still paces every request
@@ -26,7 +30,12 @@ Progress = Callable[[int, int, Change], None]
 
 
 class IdMap(dict[Ref, str]):
-    """Live ids by (kind, key): those read with the plan, and those created during apply."""
+    """Live ids by (kind, key): those read with the plan, and those created during apply;
+    ``memo`` is what the run looks up once and shares (``kinds.base.Ids``)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.memo: dict[Any, Any] = {}
 
     def __missing__(self, ref: Ref) -> str:
         raise ConfigError(
@@ -46,33 +55,58 @@ async def apply_plan(
     progress: Progress | None = None,
     ids: Mapping[Ref, str] | None = None,
     concurrency: int = CONCURRENCY,
+    stop: Stop | None = None,
+    journal: str | None = None,
 ) -> ApplyReport:
-    """Run every change of ``plan``; raise ``ApplyError`` after the wave where one fails."""
+    """Run every change of ``plan``; raise ``ApplyError`` after the wave where one fails, and
+    ``ApplyInterruptedError`` after the changes in flight when ``stop`` is requested. A plan
+    the safety gate refused is never run."""
+    enforce(plan)
     known = IdMap(plan.ids if ids is None else ids)
     gate = asyncio.Semaphore(concurrency)
     total = len(plan.changes)
-    report = ApplyReport()
+    report = ApplyReport(journal=journal)
 
-    async def run(number: int, change: Change) -> None:
+    async def run(number: int, change: Change) -> bool:
         async with gate:
+            if stop is not None and stop.requested:
+                return False  # not started
+            CURRENT_CHANGE.set(describe(change))
             if progress:
                 progress(number, total, change)
             await _run(api, change, known)
+            return True
 
     numbered = list(enumerate(plan.changes, start=1))
     for wave in waves(numbered):
         outcomes = await asyncio.gather(*(run(n, c) for n, c in wave), return_exceptions=True)
-        for (_, change), outcome in zip(wave, outcomes, strict=True):
-            if isinstance(outcome, BaseException):
-                report.failed.append(f"{describe(change)}: {outcome or type(outcome).__name__}")
-            else:
-                report.done.append(describe(change))
-        if report.failed:
+        skipped = _tally(report, wave, outcomes)
+        if report.failed or skipped:
             last = wave[-1][0]
-            report.not_attempted = [describe(c) for c in plan.changes[last:]]
-            cause = next(o for o in outcomes if isinstance(o, BaseException))
+            report.not_attempted = skipped + [describe(c) for c in plan.changes[last:]]
+            cause = next((o for o in outcomes if isinstance(o, BaseException)), None)
+            if stop is not None and stop.requested:
+                raise ApplyInterruptedError(report, stop.name, stop.exit_code) from cause
             raise ApplyError(report) from cause
+        if stop is not None and stop.requested and wave[-1][0] < total:
+            report.not_attempted = [describe(c) for c in plan.changes[wave[-1][0] :]]
+            raise ApplyInterruptedError(report, stop.name, stop.exit_code)
     return report
+
+
+def _tally(
+    report: ApplyReport, wave: list[tuple[int, Change]], outcomes: list[bool | BaseException]
+) -> list[str]:
+    """Record the wave's done and failed changes; return those that were not started."""
+    skipped = []
+    for (_, change), outcome in zip(wave, outcomes, strict=True):
+        if isinstance(outcome, BaseException):
+            report.failed.append(f"{describe(change)}: {outcome or type(outcome).__name__}")
+        elif outcome:
+            report.done.append(describe(change))
+        else:
+            skipped.append(describe(change))
+    return skipped
 
 
 def waves(numbered: Sequence[tuple[int, Change]]) -> Iterator[list[tuple[int, Change]]]:

@@ -20,12 +20,17 @@ import click
 
 from reconciler import __version__
 from reconciler.apply import describe
-from reconciler.errors import ConfigError, PlanError, ReconcilerError
+from reconciler.errors import ApplyError, ConfigError, PlanError, ReconcilerError
+from reconciler.lock import DEFAULT_TIMEOUT, account_lock
 from reconciler.manifest import Desired, Policy, Project, Target, load_manifests, load_project
 from reconciler.outfiles import check_writable, os_error_message, write_text
 from reconciler.plan import Change, Plan, compare_saved
+from reconciler.protect import Protection
 from reconciler.render import FORMATS, render
+from reconciler.safety import Rules, enforce
+from reconciler.secrets import mask_text
 from reconciler.session import SANDBOX_STATE, Session
+from reconciler.shown_errors import shown_error, shown_traceback
 
 EXIT_CHANGES = 2
 
@@ -81,13 +86,17 @@ sandbox_option = click.option(
 @target_option
 @click.pass_obj
 def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> None:
-    """Check the manifests offline: syntax, keys, types, references. Sends nothing."""
+    """Check the manifests offline: syntax, keys, types, references. Sends nothing and reads
+    no ${env.*} value, so it runs without the secrets (plan and apply need them)."""
     project = load_project(opts.project)
-    desired = _load(project, paths, _target(project, target))
+    desired = _load(project, paths, _target(project, target), read_env=False)
     counts = Counter(obj.kind for obj in desired.objects)
     summary = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(counts.items()))
     files = len(desired.files)
     click.echo(f"Valid: {summary or 'nothing'} in {files} file{'s' if files != 1 else ''}.")
+    if desired.env_names:
+        names = ", ".join(desired.env_names)
+        click.echo(f"Not read (plan and apply need them): {names}.", err=True)
 
 
 @cli.command()
@@ -114,7 +123,8 @@ def plan(
     sandbox: bool,
     timeout: float | None,
 ) -> int:
-    """Show what apply would change. Reads the account; never writes to it."""
+    """Show what apply would change. Reads the account; never writes to it. A plan that apply
+    would refuse is printed in full, with the reasons, and the exit code is 1."""
     out_file = check_writable(out, "--out") if out else None  # before anything is read
     project = load_project(opts.project)
     chosen = _target(project, target)
@@ -124,6 +134,7 @@ def plan(
     if out_file:
         write_text(out_file, render(result, "json"), "--out")
         click.echo(f"Plan written to {out}.", err=True)
+    enforce(result)
     return EXIT_CHANGES if detailed_exitcode and not result.empty else 0
 
 
@@ -137,7 +148,11 @@ def plan(
 )  # fmt: skip
 @click.option(
     "--allow-deletes", type=click.IntRange(min=0), metavar="N",
-    help="Allow up to N deletes (policy.max_deletes refuses more otherwise).",
+    help="Allow up to N deletes (policy.max_deletes, or the default limit, refuses more).",
+)  # fmt: skip
+@click.option(
+    "--lock-timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+    metavar="S", help="Seconds to wait for another apply on the same account to finish.",
 )  # fmt: skip
 @sandbox_option
 @timeout_option
@@ -149,28 +164,34 @@ def apply(
     yes: bool,
     saved: str | None,
     allow_deletes: int | None,
+    lock_timeout: float,
     sandbox: bool,
     timeout: float | None,
 ) -> None:
     """Make the account match the manifests: plan, confirm, then create, update and delete
-    in dependency order. Stops at the first error and says what was done."""
+    in dependency order. Stops at the first error, or between changes on Ctrl-C, and says
+    what was done. One apply at a time per account on this machine."""
     project = load_project(opts.project)
     chosen = _target(project, target)
     desired = _load(project, paths, chosen)
     session = _session(chosen, sandbox, timeout)
-    result = asyncio.run(session.plan(desired, _policy(project, chosen).prune))
-    click.echo(render(result, "text"), nl=False)
-    if saved:
-        _check_saved(saved, result)
-    if result.empty:
-        return
-    _check_deletes(result, _policy(project, chosen), allow_deletes)
-    _confirm(result, yes)
-    report = asyncio.run(session.apply(result, _progress))
+    policy = _policy(project, chosen)
+    what = session.endpoint.description
+    with account_lock(session.endpoint.account, what=what, timeout=lock_timeout, on_wait=_note):
+        rules = _rules(policy, allow_deletes)
+        result = asyncio.run(session.plan(desired, policy.prune, rules))
+        click.echo(render(result, "text"), nl=False)
+        if saved:
+            _check_saved(saved, result)
+        enforce(result)
+        if result.empty:
+            return
+        _confirm(result, yes)
+        report = asyncio.run(session.apply(result, _progress, on_signal=_note))
     counts = Counter(c.action for c in result.changes)
     click.echo(
         f"Apply complete: {counts['create']} created, {counts['update']} updated, "
-        f"{counts['delete']} deleted ({len(report.done)} changes)."
+        f"{counts['delete']} deleted ({len(report.done)} changes). Journal: {report.journal}"
     )
 
 
@@ -273,17 +294,34 @@ def _target(project: Project, name: str | None) -> Target | None:
     return project.targets[name]
 
 
-def _load(project: Project, paths: Sequence[str], target: Target | None) -> Desired:
+def _load(
+    project: Project, paths: Sequence[str], target: Target | None, *, read_env: bool = True
+) -> Desired:
     variables = {**project.vars, **(target.vars if target else {})}
-    return load_manifests(list(paths) or list(project.manifests), vars=variables)
+    desired = load_manifests(
+        list(paths) or list(project.manifests), vars=variables, read_env=read_env
+    )
+    if desired.skipped:
+        names = ", ".join(desired.skipped[:10]) + (" …" if len(desired.skipped) > 10 else "")
+        click.echo(
+            f"Skipped {len(desired.skipped)} file(s) that are not manifests (*.yaml, *.yml): "
+            f"{names}",
+            err=True,
+        )
+    return desired
 
 
 def _policy(project: Project, target: Target | None) -> Policy:
     return target.policy if target and target.policy else project.policy
 
 
+def _rules(policy: Policy, allow_deletes: int | None = None) -> Rules:
+    return Rules(Protection(policy.protect), policy.max_deletes, allow_deletes)
+
+
 def _make_plan(project: Project, target: Target | None, desired: Desired, session: Session) -> Plan:
-    return asyncio.run(session.plan(desired, _policy(project, target).prune))
+    policy = _policy(project, target)
+    return asyncio.run(session.plan(desired, policy.prune, _rules(policy)))
 
 
 def _check_saved(path: str, fresh: Plan) -> None:
@@ -300,17 +338,6 @@ def _check_saved(path: str, fresh: Plan) -> None:
         )
 
 
-def _check_deletes(result: Plan, policy: Policy, allowed: int | None) -> None:
-    limit = allowed if allowed is not None else policy.max_deletes
-    deletes = result.summary["delete"]
-    if limit is not None and deletes > limit:
-        source = "--allow-deletes" if allowed is not None else "policy.max_deletes"
-        raise ConfigError(
-            f"the plan deletes {deletes} objects, more than {source} allows ({limit}); "
-            f"nothing was changed. Review the deletes, then run apply --allow-deletes {deletes}."
-        )
-
-
 def _session(target: Target | None, sandbox: bool, timeout: float | None = None) -> Session:
     return Session.open(
         target, sandbox=sandbox, env=os.environ, on_retry=_retrying, timeout=timeout
@@ -318,7 +345,11 @@ def _session(target: Target | None, sandbox: bool, timeout: float | None = None)
 
 
 def _retrying(message: str) -> None:
-    click.echo(f"  … {message}", err=True)
+    click.echo(f"  … {mask_text(message)}", err=True)
+
+
+def _note(message: str) -> None:
+    click.echo(message, err=True)
 
 
 def _progress(number: int, total: int, change: Change) -> None:
@@ -345,27 +376,34 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         code = cli.main(args=args, prog_name="acr", standalone_mode=False)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        # Outside apply's own handling (which catches the signal while it writes), an
+        # interrupt only ever stops a read, a prompt or a wait for the lock.
         click.echo("Aborted; nothing was changed.", err=True)
-        code = 1
+        code = 130
     except click.ClickException as exc:
         exc.show()
         code = 1
-    except ReconcilerError as exc:
+    except ApplyError as exc:
         if "--debug" in args:
             raise
         click.echo(f"Error: {exc}", err=True)
+        code = exc.exit_code
+    except ReconcilerError as exc:
+        if "--debug" in args:
+            click.echo(shown_traceback(exc, os.environ), err=True, nl=False)
+        click.echo(f"Error: {shown_error(exc)}", err=True)
         code = 1
     except Exception as exc:  # a bug: say so plainly, show the traceback only with --debug
         if "--debug" in args:
-            raise
+            click.echo(shown_traceback(exc, os.environ), err=True, nl=False)
         # ... except an operating-system error about a file (one that vanished, a folder
         # that may not be written): that is the user's to fix
         message = os_error_message(exc) if isinstance(exc, OSError) else None
         if message is not None:
-            click.echo(f"Error: {message}", err=True)
+            click.echo(f"Error: {mask_text(message)}", err=True)
         else:
-            click.echo(f"Internal error: {type(exc).__name__}: {exc}", err=True)
+            click.echo(f"Internal error: {type(exc).__name__}: {mask_text(str(exc))}", err=True)
             click.echo("This is a bug in acr; run again with --debug for the traceback.", err=True)
         code = 1
     sys.exit(code if isinstance(code, int) else 0)

@@ -16,7 +16,10 @@ Retry policy, by what a failure says about the request:
   POST may have created the object ("error but done", [V-2nd GO]), and there are no
   idempotency keys [V-2nd CONV]: ``create`` asks its ``find`` first and sends again only
   when the object is not there; without ``find`` it raises.
-- a 403 on GET in direct mode, once: ActiveCampaign raises 403s intermittently [V-2nd TAP].
+- a 403 on GET, up to ``FORBIDDEN_RETRIES`` times with the backoff, in both modes: ActiveCampaign
+  raises 403s intermittently [V-2nd TAP R11] and Maton passes its 403s through (Maton's own
+  refusals are 400/401 [V-2nd MATON]). A 403 that persists is a permission problem and says so,
+  with the path. Writes are never retried on 403.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import asyncio
 import logging
 import random
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,6 +85,7 @@ BACKOFF_BASE = 0.5  # seconds before the first retry; doubles on each one
 BACKOFF_MAX = 30.0
 RETRY_AFTER_MAX = 300.0  # a longer Retry-After is reported instead of waited out
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
+FORBIDDEN_RETRIES = 2  # a read answered 403 is sent up to this many more times [R11]
 NO_RESULT = "no result found"  # ActiveCampaign's not-found text, sometimes on a 403 [V-docs OAS]
 
 
@@ -93,8 +97,7 @@ class _Failure:
     reason: str  # for progress messages: "503 Service Unavailable", "ReadTimeout: ..."
     ambiguous: bool  # the request may have been processed (matters for a create)
     cause: Exception | None = None  # the foreign exception, for ``raise ... from``
-    limit: int | None = None  # at most this many retries for this kind of failure
-    kind: str = ""  # the kind of failure (netfail.Failure) that ``limit`` counts
+    kind: str = ""  # for a request without an answer: its netfail.Failure, which has a limit
 
 
 class Client:
@@ -111,6 +114,7 @@ class Client:
         retries: int = 5,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         on_retry: Callable[[str], None] | None = None,
+        request_hooks: Sequence[Callable[[httpx.Request], Awaitable[None]]] = (),
     ) -> None:
         self.endpoint = endpoint
         self.retries = max(0, retries)
@@ -121,10 +125,14 @@ class Client:
         self._limiter = limiter_for(endpoint.account, rate)
         self._random = random.Random()
         self._timeout = timeout
+        # Called with (method, url, body, status or None) after each write is sent: the
+        # apply journal. Reads are not reported.
+        self.on_write: Callable[[str, str, Any, int | None], None] | None = None
         self._http = httpx.AsyncClient(
             transport=transport,
             timeout=timeout,
             headers={"Accept": "application/json", "User-Agent": "acr (activecampaign-reconciler)"},
+            event_hooks={"request": list(request_hooks)},  # run before anything is sent
         )
 
     def __repr__(self) -> str:
@@ -149,6 +157,10 @@ class Client:
 
     async def put(self, path: str, body: Any) -> Any:
         return await self._call("PUT", path, body=body)
+
+    async def patch(self, path: str, body: Any) -> Any:
+        """PATCH with the changed keys only; retried like PUT (sending them again is harmless)."""
+        return await self._call("PATCH", path, body=body)
 
     async def delete(self, path: str) -> Any:
         """DELETE; an object that is already gone (404, "No Result found") gives None."""
@@ -228,13 +240,23 @@ class Client:
         headers = dict(self.endpoint.headers)
         if not api:
             headers.pop("Maton-Connection", None)  # the gateway's own endpoints are per key
-        return await self._http.request(
-            method,
-            url,
-            params=dict(params) if params else None,
-            json=body,
-            headers=headers,
-        )
+        try:
+            response = await self._http.request(
+                method,
+                url,
+                params=dict(params) if params else None,
+                json=body,
+                headers=headers,
+            )
+        except httpx.TransportError:
+            self._written(method, url, body, None)
+            raise
+        self._written(method, url, body, response.status_code)
+        return response
+
+    def _written(self, method: str, url: str, body: Any, status: int | None) -> None:
+        if self.on_write is not None and method != "GET":
+            self.on_write(method, url, body, status)
 
     async def _call(
         self,
@@ -250,7 +272,7 @@ class Client:
         path = path if path.startswith("/") else f"/{path}"
         url = url or f"{self.endpoint.base_url}{path}"
         where = f"{method} {shown_path(path)}"
-        retry, delay, forbidden_once = 0, 0.0, False
+        retry, delay, forbidden = 0, 0.0, 0
         spent: Counter[str] = Counter()  # retries so far by kind of failure (with a limit)
         while True:
             wait, delay = delay, 0.0
@@ -268,22 +290,16 @@ class Client:
                     retry += 1
                     self.stats["retries"] += 1
                     continue
-                failure = self._answered(method, path, response, retry, forbidden_once)
-                forbidden_once = forbidden_once or response.status_code == 403
-            more = retry < self.retries and (
-                failure.limit is None or spent[failure.kind] < failure.limit
-            )
-            count, limit = (
-                (retry, self.retries)
-                if failure.limit is None
-                else (spent[failure.kind], failure.limit)
-            )
+                failure = self._answered(method, path, response, retry, forbidden)
+                forbidden += response.status_code == 403
             if method == "POST" and failure.ambiguous:
                 if find is None:
                     raise failure.error from failure.cause
                 found = await self._look(where, failure.reason, find, retry)
                 if found is not None:
                     return found
+            more, count, limit = self._budget(failure, retry, spent)
+            if method == "POST" and failure.ambiguous:
                 if more:
                     self._notify(f"{where}: not created, sending again", count, limit=limit)
             elif more:
@@ -300,6 +316,15 @@ class Client:
             retry += 1
             spent[failure.kind] += 1
             self.stats["retries"] += 1
+
+    def _budget(self, failure: _Failure, retry: int, spent: Counter[str]) -> tuple[bool, int, int]:
+        """Whether to send again, and the retry's number and limit for the progress line.
+        Decided now, not when the failure happened: a ``find`` may have heard the endpoint."""
+        if not failure.kind:
+            return retry < self.retries, retry, self.retries
+        answered = has_answered(self.endpoint.account)
+        limit = retry_limit(Failure(failure.kind), self.retries, answered=answered)
+        return retry < self.retries and spent[failure.kind] < limit, spent[failure.kind], limit
 
     def _unanswered(self, where: str, exc: httpx.TransportError, retry: int) -> _Failure:
         """A request without an answer, if worth retrying; raises TransportError if not."""
@@ -323,23 +348,19 @@ class Client:
             text += f"; each waited {self._timeout:g} s (ACR_TIMEOUT or --timeout change that)"
         if where.startswith("POST") and ambiguous:
             text += "; the create may have been done: run plan again before retrying"
-        limit = retry_limit(kind, self.retries, answered=has_answered(self.endpoint.account))
-        return _Failure(
-            TransportError(self._redact(text)), reason, ambiguous, exc, limit, kind.value
-        )
+        return _Failure(TransportError(self._redact(text)), reason, ambiguous, exc, kind.value)
 
     def _answered(
-        self, method: str, path: str, response: httpx.Response, retry: int, forbidden_once: bool
+        self, method: str, path: str, response: httpx.Response, retry: int, forbidden: int
     ) -> _Failure:
         """An error status, if worth retrying; raises its ApiError if not."""
-        error = self._error(method, path, response, retry)
+        error = self._error(method, path, response, retry, forbidden)
         status = response.status_code
-        # AC's intermittent 403s [V-2nd TAP CHANGELOG 1.3.1]: one more try, on reads
+        # AC's intermittent 403s [V-2nd TAP CHANGELOG 1.3.1, R11]: a few more tries, on reads
         intermittent = (
             status == 403
             and method == "GET"
-            and not self.endpoint.maton
-            and not forbidden_once
+            and forbidden < FORBIDDEN_RETRIES
             and not isinstance(error, NotFoundError)
         )
         if status not in RETRY_STATUSES and not intermittent:
@@ -406,13 +427,18 @@ class Client:
 
     # -- errors ----------------------------------------------------------------------------
 
-    def _error(self, method: str, path: str, response: httpx.Response, retry: int) -> ApiError:
+    def _error(
+        self, method: str, path: str, response: httpx.Response, retry: int, forbidden: int = 0
+    ) -> ApiError:
         status = response.status_code
         body = parse_json(response)
         text = error_message(body, response.text, response.reason_phrase)
         kind: type[ApiError] = ApiError
         if NO_RESULT in text.lower() or status == 404:
             kind = NotFoundError
+        elif status == 403 and method == "GET" and forbidden:
+            kind = AuthError
+            text = with_hint(text, self._permission_hint(path, forbidden + 1))
         elif status in (401, 403):
             kind, text = AuthError, with_hint(text, self._auth_hint(status))
         elif status == 400 and self.endpoint.maton and "connection" in text.lower():
@@ -448,6 +474,19 @@ class Client:
         return (
             f"ActiveCampaign refused the request made through {self.endpoint.description}: check "
             "that the connection is authorised and its user may do this (`acr connections`)"
+        )
+
+    def _permission_hint(self, path: str, attempts: int) -> str:
+        """A 403 that persisted over retries: not a glitch but a permission problem."""
+        who = (
+            "ACTIVECAMPAIGN_API_TOKEN's user"
+            if not self.endpoint.maton
+            else "the connection's user"
+        )
+        return (
+            f"still forbidden after {attempts} attempts, so this is a permission problem: "
+            f"{who} on {self.endpoint.description} may not read {shown_path(path)} (check the "
+            "user's group permissions and the account's plan)"
         )
 
     def _connection_hint(self) -> str:

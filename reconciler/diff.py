@@ -3,8 +3,8 @@
 Objects are matched by key, then by alias (``renamed_from`` on the desired side, a second
 identity such as a field's title on the live side), so a rename is an update that keeps the
 id. Only the attributes a desired object manages are compared. Children (stages) are
-matched inside their matched parent; a new parent's ``implied`` children (the stages the API
-creates with a pipeline) are reused for the listed ones before anything is created.
+matched inside their matched parent; a new parent's children are creates (the kind's
+``create_note`` says what else apply does for them: a new pipeline's default stages).
 """
 
 from __future__ import annotations
@@ -15,8 +15,11 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
+from reconciler.identity import Ambiguity, split_ambiguous
 from reconciler.kinds import KINDS, Kind, Obj, Ref, children
 from reconciler.plan import AttrDiff, Change
+
+PRUNED = "pruned: not in the manifests"
 
 
 @dataclass
@@ -27,6 +30,9 @@ class DiffResult:
     unmanaged: int = 0
     ids: dict[Ref, str] = field(default_factory=dict)
     renamed: dict[Ref, str] = field(default_factory=dict)  # (kind, live key) -> desired key
+    # Managed identities that several live objects share (R3): those live objects are left
+    # out of matching and pruning, and the safety gate refuses the plan.
+    ambiguous: list[Ambiguity] = field(default_factory=list)
 
 
 def diff(desired: Iterable[Obj], live: Iterable[Obj], *, prune: Collection[str] = ()) -> DiffResult:
@@ -38,12 +44,16 @@ def diff(desired: Iterable[Obj], live: Iterable[Obj], *, prune: Collection[str] 
     for kind in KINDS.values():
         if kind.child_of is not None:
             continue
-        pairs, new, extra = match(want.get(kind.name, []), have.get(kind.name, []))
+        wanted, live_objs, ambiguous = split_ambiguous(
+            want.get(kind.name, []), have.get(kind.name, [])
+        )
+        result.ambiguous += ambiguous
+        pairs, new, extra = match(wanted, live_objs)
         _compare(kind, pairs, new, result)
         for obj in extra:
             _register(result, obj.kind, obj.key, obj.id)
             if kind.section in prune:
-                result.changes.append(_delete(obj, "pruned: not in the manifests"))
+                result.changes.append(_delete(obj, PRUNED))
             else:
                 result.unmanaged += 1
         for child in children(kind.name):
@@ -90,15 +100,26 @@ def attr_diff(desired: Mapping[str, Any], live: Mapping[str, Any]) -> tuple[Attr
     return tuple(AttrDiff(name, before[name], desired[name]) for name in desired if name in changed)
 
 
-def _compare(kind: Kind, pairs: list[tuple[Obj, Obj]], new: list[Obj], result: DiffResult) -> None:
+def _compare(
+    kind: Kind,
+    pairs: list[tuple[Obj, Obj]],
+    new: list[Obj],
+    result: DiffResult,
+    *,
+    parent_new: bool = False,
+) -> None:
     for want, have in pairs:
         _register(result, want.kind, want.key, have.id)
         if want.key != have.key:
             result.renamed[(have.kind, have.key)] = want.key
         changes = attr_diff(want.attrs, _follow_renames(kind, have.attrs, result.renamed))
-        if changes:
+        fixed = [d for d in changes if d.path in kind.fixed]
+        if fixed:  # cannot change in place: the kind plans a replacement or refuses
+            result.changes.extend(kind.replace(want, have, fixed))
+        elif changes:
             result.changes.append(_update(want, have, changes))
-    result.changes.extend(_create(obj) for obj in new)
+    notes = [kind.create_note(obj, parent_new=parent_new) for obj in new]
+    result.changes.extend(replace(_create(obj), note=n) for obj, n in zip(new, notes, strict=True))
 
 
 def _diff_children(
@@ -118,28 +139,26 @@ def _diff_children(
         rekeyed = [_rekey(obj, live_parent.key, parent) for obj in live.get(live_parent.key, [])]
         _diff_siblings(kind, parent, wanted.get(parent.key, []), rekeyed, result)
     for parent in new:
-        _diff_siblings(kind, parent, wanted.get(parent.key, []), kind.implied(parent), result)
+        _diff_siblings(kind, parent, wanted.get(parent.key, []), [], result, parent_new=True)
     if not pruned:  # the children of a pruned parent go with it
         result.unmanaged += sum(len(live.get(obj.key, [])) for obj in extra)
 
 
 def _diff_siblings(
-    kind: Kind, parent: Obj, desired: list[Obj], live: list[Obj], result: DiffResult
+    kind: Kind,
+    parent: Obj,
+    desired: list[Obj],
+    live: list[Obj],
+    result: DiffResult,
+    *,
+    parent_new: bool = False,
 ) -> None:
+    desired, live, ambiguous = split_ambiguous(desired, live)
+    result.ambiguous += ambiguous
     pairs, new, extra = match(desired, live)
-    reused = list(zip(new, [obj for obj in extra if obj.extra.get("implied")], strict=False))
-    for want, have in reused:
-        note = f'reuses the default stage "{have.attrs.get("title")}"'
-        result.changes.append(_update(want, have, attr_diff(want.attrs, have.attrs), note=note))
-    _compare(kind, pairs, new[len(reused) :], result)
-    taken = {id(have) for _, have in reused}
+    _compare(kind, pairs, new, result, parent_new=parent_new)
     absorbed = {title: want for want in desired for title in want.extra.get("absorbs", ())}
     for obj in extra:
-        if id(obj) in taken:
-            continue
-        if obj.extra.get("implied"):
-            result.changes.append(_delete(obj, "a default stage of the new pipeline, not listed"))
-            continue
         _register(result, obj.kind, obj.key, obj.id)
         absorber: Obj | None = absorbed.get(str(obj.attrs.get("title", "")).casefold().strip())
         reason = f'not listed in pipeline "{parent.label}"'

@@ -1,5 +1,6 @@
-"""Making a plan against an account: read it, diff it with the manifests, count what the
-planned deletes would take with them, then order and check the changes."""
+"""Making a plan against an account: read it, diff it with the manifests, keep protected
+objects out of prunes, count what each change touches, hint at renames, order the changes,
+and let the safety gate give its verdict. Planning only reads: it is given a ``Reader``."""
 
 from __future__ import annotations
 
@@ -7,16 +8,21 @@ from collections.abc import Collection
 from dataclasses import replace
 from typing import Protocol
 
-from reconciler.diff import diff
+from reconciler.diff import PRUNED, diff
+from reconciler.errors import AuthError
+from reconciler.hints import add_rename_hints
 from reconciler.kinds import KINDS, dependency_graph
-from reconciler.kinds.base import Api
+from reconciler.kinds.base import Reads
 from reconciler.manifest import Desired
+from reconciler.online import access_error, check_online
 from reconciler.plan import Change, Plan, build_plan
-from reconciler.state import Reader, gather, read_account
+from reconciler.protect import hold_pruned
+from reconciler.safety import Rules, judge
+from reconciler.state import Account, Reader, gather, needed, read_account
 
 
-class AccountApi(Api, Reader, Protocol):
-    """What planning needs of the HTTP client."""
+class AccountApi(Reads, Reader, Protocol):
+    """What planning needs of the account: reads only (see ``readonly.ReadOnlyApi``)."""
 
 
 async def make_plan(
@@ -26,34 +32,65 @@ async def make_plan(
     prune: Collection[str] = (),
     target: str = "default",
     endpoint: str = "",
+    rules: Rules | None = None,
 ) -> Plan:
-    account = await read_account(client)
-    found = diff(desired.objects, account.objects, prune=prune)
-    changes = await count_dependents(client, found.changes)
-    return build_plan(
+    rules = rules or Rules()
+    pruned, notices = prunable(prune, desired.sections)
+    try:
+        read, _ = await gather(  # the online checks run alongside the reads
+            read_account(client, needed(desired.objects, pruned)),
+            check_online(client, desired.objects),
+        )
+        assert isinstance(read, Account)
+        account = read
+        found = diff(desired.objects, account.objects, prune=pruned)
+        kept, held = hold_pruned(found.changes, rules.protection, PRUNED)
+        changes = add_rename_hints(await count_impact(client, kept))
+    except AuthError as exc:
+        raise access_error(exc, endpoint) from exc
+    plan = build_plan(
         changes,
         depends_on=dependency_graph(),
         unmanaged=found.unmanaged,
         target=target,
         endpoint=endpoint,
         ids=found.ids,
-        secrets=desired.secrets,
         inputs={"manifests": desired.digest, "account": account.digest},
+        protected=tuple(held),
+        notices=tuple(notices),
+        account_size=len(account.objects),
     )
+    return judge(plan, rules, found.ambiguous)
 
 
-async def count_dependents(api: Api, changes: list[Change]) -> list[Change]:
-    """Deletes of objects that records hang off (deals, tagged contacts) carry the count."""
+def prunable(prune: Collection[str], present: Collection[str]) -> tuple[set[str], list[str]]:
+    """The sections to prune: those of ``policy.prune`` that the manifests contain. A
+    section no manifest holds is never pruned (an empty folder, a file not read): say so."""
+    notices = [
+        f"policy.prune names {section}, but no manifest has a `{section}:` section, so no "
+        f"{section} are deleted; write `{section}: []` to mean that there should be none"
+        for section in sorted(set(prune) - set(present))
+    ]
+    return set(prune) & set(present), notices
+
+
+async def count_impact(api: Reads, changes: list[Change]) -> list[Change]:
+    """Each delete, and each update that takes something away, carries what it touches:
+    ``{"contacts": 3}``, ``{"deals": 2}`` (None: the account could not count it)."""
 
     async def count(change: Change) -> Change:
+        kind = KINDS[change.kind]
+        if change.action == "update":
+            impact = await kind.count_narrowing(api, change)
+            return replace(change, impact=impact) if impact else change
         if change.action != "delete" or change.live is None:
             return change
-        kind = KINDS[change.kind]
         number = await kind.count_dependents(api, change.live) if change.id else 0
+        impact = {kind.dependents: number} if kind.dependents and change.id else {}
+        shown = number or 0
         if change.note:  # the deals move first: say how many
-            return replace(
-                change, dependents=number, note=f"{number} {change.note}" if number else change.note
-            )
-        return replace(change, dependents=number, note=kind.describe_delete(change.live, number))
+            note = f"{shown} {change.note}" if shown else change.note
+            return replace(change, impact=impact, note=note)
+        return replace(change, impact=impact, note=kind.describe_delete(change.live, shown))
 
     return await gather(*(count(c) for c in changes))

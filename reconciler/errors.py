@@ -6,13 +6,15 @@
     ├── ManifestError               manifests or acr.yaml are invalid: a list of located Problems
     ├── ConfigError                 credentials, endpoints, targets, command-line combinations
     ├── PlanError                   the plan cannot be made safely (deals would be lost, cycles)
+    │   └── SafetyError             the safety gate refuses the plan: every reason, listed
     ├── ApiError                    the API answered with an error status
     │   ├── AuthError               401/403: the key, token or connection is wrong
     │   ├── NotFoundError           404 or "No Result found ..."
     │   ├── RateLimitError          429 (or 503) still failing after the retries
     │   └── ValidationError         400/422: the API refused the payload
     ├── TransportError              no answer: timeouts, refused connections
-    └── ApplyError                  apply stopped: what was done, what failed, what was not tried
+    ├── ApplyError                  apply stopped: what was done, what failed, what was not tried
+    └── VerifyError                 apply ran, but reading back shows writes that did not take
 
 Every message names the object and says what to do. Anything that is not a ReconcilerError
 is a bug and is shown with a traceback only under ``--debug``.
@@ -83,6 +85,15 @@ class PlanError(ReconcilerError):
     """The plan cannot be made safely; nothing was sent."""
 
 
+class SafetyError(PlanError):
+    """The safety gate refuses to apply the plan (``safety.enforce``); nothing was sent.
+    ``refusals`` are the plan's ``Refusal`` objects, each with its rule and message."""
+
+    def __init__(self, message: str, refusals: tuple[Any, ...] = ()) -> None:
+        super().__init__(message)
+        self.refusals = refusals
+
+
 class TransportError(ReconcilerError):
     """The API did not answer (timeout, refused connection) after the retries."""
 
@@ -130,20 +141,65 @@ class ApplyReport:
     done: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # "+ tag \"VIP\": <the API's message>"
     not_attempted: list[str] = field(default_factory=list)
+    journal: str | None = None  # the journal file of the writes sent, when any was
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything may have changed on the account (a failed write may have)."""
+        return bool(self.done or self.failed)
 
 
 class ApplyError(ReconcilerError):
     """Apply stopped at a failed change; ``report`` says what happened to every change."""
 
-    def __init__(self, report: ApplyReport) -> None:
+    exit_code = 1
+
+    def __init__(self, report: ApplyReport, head: str | None = None) -> None:
         self.report = report
-        lines = [f"apply stopped: {len(report.failed)} change(s) failed:"]
+        lines = [head or f"apply stopped: {len(report.failed)} change(s) failed:"]
         lines += [f"    {item}" for item in report.failed]
         lines.append(f"  done ({len(report.done)}):")
         lines += [f"    {item}" for item in report.done] or ["    nothing"]
         lines.append(f"  not attempted ({len(report.not_attempted)}):")
         lines += [f"    {item}" for item in report.not_attempted] or ["    nothing"]
-        lines.append(
-            "Fix the cause and run apply again: it picks up from the account as it is now."
-        )
+        if report.journal:
+            lines.append(f"  journal of the writes sent: {report.journal}")
+        lines.append(self.advice)
+        super().__init__("\n".join(lines))
+
+    @property
+    def advice(self) -> str:
+        return "Fix the cause and run apply again: it picks up from the account as it is now."
+
+
+class ApplyInterruptedError(ApplyError):
+    """Apply stopped on SIGINT or SIGTERM: no new change started, those in flight finished.
+    The exit code is 128 + the signal (130, 143)."""
+
+    def __init__(self, report: ApplyReport, signal_name: str, exit_code: int) -> None:
+        self.exit_code = exit_code
+        changed = "" if report.changed else " Nothing was changed."
+        head = f"apply interrupted by {signal_name}: no new change was started.{changed}"
+        if report.failed:
+            head += f" {len(report.failed)} change(s) in flight failed:"
+        super().__init__(report, head)
+
+    @property
+    def advice(self) -> str:
+        return "Run plan to see what is left, and apply again to finish."
+
+
+class VerifyError(ReconcilerError):
+    """Every change was applied, but the account read back afterwards does not show some."""
+
+    def __init__(self, problems: list[str], report: ApplyReport) -> None:
+        self.problems = problems
+        self.report = report
+        lines = [
+            f"apply ran all {len(report.done)} change(s), but reading the account back shows "
+            f"{len(problems)} problem(s):",
+            *(f"    {p}" for p in problems),
+            "ActiveCampaign accepted these writes without keeping them (or another run "
+            "changed the same objects). Check them in ActiveCampaign and run plan again.",
+        ]
         super().__init__("\n".join(lines))

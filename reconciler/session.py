@@ -14,10 +14,15 @@ import httpx
 from reconciler.apply import Progress, apply_plan
 from reconciler.client import Client, Endpoint, endpoint_from_env
 from reconciler.engine import make_plan
-from reconciler.errors import ApplyReport, ConfigError
+from reconciler.errors import ApplyReport, ConfigError, VerifyError
+from reconciler.interrupts import Stop, catch_signals
+from reconciler.journal import Journal, secret_forms
 from reconciler.manifest import Desired, Target
 from reconciler.netfail import DEFAULT_TIMEOUT
 from reconciler.plan import Plan
+from reconciler.readonly import ReadOnlyApi, refuse_writes
+from reconciler.safety import Rules
+from reconciler.verify import verify
 
 SANDBOX_STATE = Path(".acr/sandbox.json")
 SANDBOX_HOST = "http://sandbox.acr"
@@ -55,7 +60,7 @@ class Session:
         endpoint = endpoint_from_env(env, connection=connection, url=url)
         return cls(endpoint, name, rate, None, on_retry, seconds)
 
-    def client(self) -> Client:
+    def client(self, *, read_only: bool = False) -> Client:
         transport = httpx.ASGITransport(app=self.app) if self.app is not None else None
         return Client(
             self.endpoint,
@@ -63,17 +68,48 @@ class Session:
             rate=self.rate,
             on_retry=self.on_retry,
             timeout=self.timeout,
+            request_hooks=(refuse_writes,) if read_only else (),
         )
 
-    async def plan(self, desired: Desired, prune: Collection[str]) -> Plan:
-        async with self.client() as client:
+    async def plan(
+        self, desired: Desired, prune: Collection[str], rules: Rules | None = None
+    ) -> Plan:
+        """A plan made through a client that can only read (``readonly.py``)."""
+        async with self.client(read_only=True) as client:
             return await make_plan(
-                client, desired, prune=prune, target=self.target, endpoint=self.endpoint.description
+                ReadOnlyApi(client),
+                desired,
+                prune=prune,
+                target=self.target,
+                endpoint=self.endpoint.description,
+                rules=rules,
             )
 
-    async def apply(self, plan: Plan, progress: Progress | None = None) -> ApplyReport:
-        async with self.client() as client:
-            return await apply_plan(client, plan, progress=progress)
+    async def apply(
+        self,
+        plan: Plan,
+        progress: Progress | None = None,
+        *,
+        on_signal: Callable[[str], None] | None = None,
+    ) -> ApplyReport:
+        """Run ``plan``, journaling every write; SIGINT/SIGTERM stop it between changes. Then
+        read back what it wrote (``verify``): ``VerifyError`` when something did not take."""
+        journal = Journal.start(self.target, secret_forms(plan), base_url=self.endpoint.base_url)
+        stop = Stop()
+        journal.open()
+        try:
+            async with self.client() as client:
+                client.on_write = journal.record
+                with catch_signals(stop, on_signal):
+                    report = await apply_plan(
+                        client, plan, progress=progress, stop=stop, journal=str(journal.path)
+                    )
+                problems = await verify(client, plan)
+        finally:
+            journal.close()
+        if problems:
+            raise VerifyError(problems, report)
+        return report
 
 
 def rate_from_env(env: Mapping[str, str]) -> float:

@@ -1,7 +1,11 @@
 """Reading the live account into normalised objects (reads only: no path here can write).
 
-Every collection the kinds need is read once, all pages at ``limit=100``, concurrently (the
-client's rate limiter keeps the account under its limit), then each kind normalises its rows.
+Only the collections the manifests and ``policy.prune`` need are read (``needed``): a kind's
+``reads`` when its section has desired objects or is pruned, and those of the kinds a desired
+object names (a field's lists). A project that manages only tags reads only ``/tags``, so it
+works on an account without Deals access [R2]. Each is read once, all pages at ``limit=100``,
+concurrently (the client's rate limiter keeps the account under its limit); then each kind
+whose collections were all read normalises its rows.
 """
 
 from __future__ import annotations
@@ -9,11 +13,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from reconciler.kinds import KINDS, Obj, RawCollection
+from reconciler.kinds.base import Kind
 
 T = TypeVar("T")
 
@@ -39,15 +44,34 @@ class Account:
 
 
 def collections() -> list[str]:
-    """The collections to read: each kind's, plus lists (fields and webhooks name lists)."""
-    return sorted({kind.collection for kind in KINDS.values()} | {"lists"})
+    """Every collection any kind reads."""
+    return sorted({name for kind in KINDS.values() for name in kind.collections()})
+
+
+def managed_kinds(objects: Iterable[Obj], prune: Collection[str] = ()) -> list[Kind]:
+    """The kinds a plan looks at: those with desired objects, those named by a desired object,
+    and those whose section is pruned."""
+    objects = list(objects)
+    named = {obj.kind for obj in objects} | {kind for obj in objects for kind, _ in obj.refs}
+    return [k for k in KINDS.values() if k.name in named or k.section in prune]
+
+
+def needed(objects: Iterable[Obj], prune: Collection[str] = ()) -> list[str]:
+    """The collections a plan of ``objects`` under ``prune`` must read."""
+    kinds = managed_kinds(objects, prune)
+    return sorted({name for kind in kinds for name in kind.collections()})
 
 
 async def read_account(reader: Reader, names: Sequence[str] | None = None) -> Account:
-    names = list(names or collections())
+    names = list(collections() if names is None else names)
     pages = await gather(*(reader.collect(f"/{name}") for name in names))
     raw = dict(zip(names, pages, strict=True))
-    objects = [obj for kind in KINDS.values() for obj in kind.normalise(raw)]
+    objects = [
+        obj
+        for kind in KINDS.values()
+        if all(name in raw for name in kind.collections())
+        for obj in kind.normalise(raw)
+    ]
     return Account(tuple(objects))
 
 

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,21 @@ class RunningSandbox:
     key: str  # the Maton API key
     store: SandboxStore
     connection: str  # the default connection id
+    # Every request served, as (method, path, status), in arrival order.
+    requests: list[tuple[str, str, int]] = field(default_factory=list)
+    # Faults for tests, by "METHOD /path" under /api/3: "ignore" answers 200 ``{}`` and keeps
+    # nothing (a write that does not stick); a callable runs after the request is served.
+    faults: dict[str, Any] = field(default_factory=dict)
+
+    def api_calls(self) -> list[tuple[str, str]]:
+        """The ActiveCampaign API requests served, as (method, path under /api/3)."""
+        out = []
+        for method, path, _ in self.requests:
+            for prefix in ("/active-campaign/api/3", "/api/3"):
+                if path.startswith(prefix):
+                    out.append((method, path[len(prefix) :]))
+                    break
+        return out
 
     @property
     def api(self) -> str:
@@ -73,24 +88,49 @@ def run_sandbox(
     rate_limit: float | None = 5.0,
     maton_rate_limit: float | None = 10.0,
     latency_ms: int = 0,
-    faults: FaultOptions | None = None,
+    inject_faults: FaultOptions | None = None,
 ) -> Iterator[RunningSandbox]:
     """Serve a sandbox (``store``, or one opened from ``state``/``seed``) until the block ends.
 
     The limits default to the real ones; pass ``rate_limit=None, maton_rate_limit=None`` for
-    fast tests that do not test the limits. ``faults`` injects failures (``sandbox.faults``).
+    fast tests that do not test the limits. ``inject_faults`` injects seeded failures
+    (``reconciler.sandbox.faults``).
     """
     if store is None:
         store = SandboxStore.open(state=state, seed=seed)
-    app = create_app(
+    inner = create_app(
         store,
         latency_ms=latency_ms,
         rate_limit=rate_limit,
         maton_rate_limit=maton_rate_limit,
-        faults=faults,
+        faults=inject_faults,
     )
-    if faults is not None:
+    if inject_faults is not None:
         quiet_drops()
+    served: list[tuple[str, str, int]] = []
+    faults: dict[str, Any] = {}
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await inner(scope, receive, send)
+            return
+
+        async def record(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                served.append((scope["method"], scope["path"], message["status"]))
+            await send(message)
+
+        api_path = scope["path"].split("/api/3", 1)[-1]
+        fault = faults.get(f"{scope['method']} {api_path}")
+        if fault == "ignore":
+            await record({"type": "http.response.start", "status": 200,
+                          "headers": [(b"content-type", b"application/json")]})  # fmt: skip
+            await send({"type": "http.response.body", "body": b"{}"})
+            return
+        await inner(scope, receive, record)
+        if callable(fault):
+            fault()
+
     # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on such sockets (else ~40 ms a call).
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
@@ -108,6 +148,8 @@ def run_sandbox(
             key=store.maton_key,
             store=store,
             connection=store.default_connection or "",
+            requests=served,
+            faults=faults,
         )
     finally:
         server.should_exit = True

@@ -46,6 +46,9 @@ class Obj:
     refs: tuple[Ref, ...] = ()  # objects this one needs to exist first (desired only)
     # Details that are not compared: ids of sub-objects (live), ``absorbs`` (desired).
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # ``attrs`` as plans show them, each ${env.NAME} where it was substituted; None when the
+    # object has no secret (desired only; see reconciler.secrets).
+    shown: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -66,8 +69,15 @@ class Api(Protocol):
     @abstractmethod
     async def create(self, path: str, body: Any, *, find: Finder | None = None) -> Any: ...
     async def put(self, path: str, body: Any) -> Any: ...
+    async def patch(self, path: str, body: Any) -> Any: ...
     @abstractmethod
     async def delete(self, path: str) -> Any: ...
+
+
+class Reads(Protocol):
+    """The part of the client that counting what a change touches uses: reads only."""
+
+    async def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any: ...
 
 
 # After a create fails ambiguously (timeout, 5xx), the client calls this to look for the
@@ -76,7 +86,13 @@ Finder = Callable[[], Awaitable[Any]]
 
 
 class Ids(Protocol):
-    """Live ids known during apply: from the account as read, and from creates so far."""
+    """Live ids known during apply: from the account as read, and from creates so far.
+
+    ``memo`` holds what one apply run looks up once and shares between changes (the account's
+    admin group, the default stages a new pipeline came with); it lives as long as the run.
+    """
+
+    memo: dict[Any, Any]
 
     def __getitem__(self, ref: Ref) -> str: ...
     def __setitem__(self, ref: Ref, value: str) -> None: ...
@@ -94,10 +110,21 @@ class Kind(ABC):
     name: ClassVar[str]  # "tag": the kind's name in plans and JSON
     section: ClassVar[str]  # "tags": the manifest section and the prune policy name
     collection: ClassVar[str]  # the API collection read for it ("tags", "dealGroups")
+    # Every collection ``normalise`` needs; read only when the kind's section is managed or
+    # pruned, or a managed object names one of its objects [R2]. Defaults to ``collection``.
+    reads: ClassVar[tuple[str, ...]] = ()
+    # What a 403 on one of ``reads`` means, for the error: "Deals access" [R2].
+    access: ClassVar[str | None] = None
+    access_paths: ClassVar[tuple[str, ...]] = ()  # the paths that need ``access``
+    # Attributes that cannot change in place (a field's type [R9]): see ``replace``.
+    fixed: ClassVar[tuple[str, ...]] = ()
     spec: ClassVar[type[Spec]]  # the manifest entry model
     depends_on: ClassVar[tuple[str, ...]] = ()  # kinds whose objects must exist first
     child_of: ClassVar[str | None] = None  # a kind whose desired objects come from a parent
     dependents: ClassVar[str | None] = None  # what a delete loses: "deals", "contacts"
+    # When set, a delete that would take records with it is refused (safety.assess), and
+    # this says what to do instead; a delete whose count is unknown is refused too.
+    loss_advice: ClassVar[str | None] = None
     # Attributes that name objects of another kind by key: {"lists": "list"}.
     ref_attrs: ClassVar[Mapping[str, str]] = {}
 
@@ -113,14 +140,32 @@ class Kind(ABC):
         """What goes with ``obj`` when it is deleted (``count`` from ``count_dependents``)."""
         return None
 
-    def implied(self, parent: Obj) -> list[Obj]:
-        """Objects of this kind that the API creates by itself with a new ``parent`` (a new
-        pipeline's three stages). They have no id until the parent exists; diff reuses them."""
+    def collections(self) -> tuple[str, ...]:
+        return self.reads or (self.collection,)
+
+    def create_note(self, obj: Obj, *, parent_new: bool = False) -> str | None:
+        """What else a create does, for the plan (a new pipeline's default stages);
+        ``parent_new``: the object's parent is created in the same plan."""
+        return None
+
+    def replace(self, want: Obj, have: Obj, fixed: Sequence[Any]) -> list[Change]:
+        """The changes that replace ``have`` by ``want`` when ``fixed`` attributes differ
+        (``AttrDiff``s); raise ``PlanError`` when the manifest did not ask for it."""
+        raise NotImplementedError
+
+    async def check_online(self, api: Reads, objs: Sequence[Obj]) -> list[str]:
+        """Problems with the desired ``objs`` that only the account can tell (one webhook
+        event list per run); each names the object and its source."""
         return []
 
-    async def count_dependents(self, api: Api, obj: Obj) -> int:
-        """How many records (deals, tagged contacts) a delete of ``obj`` would take with it."""
+    async def count_dependents(self, api: Reads, obj: Obj) -> int | None:
+        """How many records (deals, tagged contacts) a delete of ``obj`` would take with it,
+        with the cheapest read; None when the account cannot say for sure."""
         return 0
+
+    async def count_narrowing(self, api: Reads, change: Change) -> dict[str, int | None]:
+        """What an update that takes something away (a field's options) touches."""
+        return {}
 
     @abstractmethod
     async def create(self, api: Api, change: Change, ids: Ids) -> str:

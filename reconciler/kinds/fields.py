@@ -5,24 +5,42 @@ A field is three resources [V-docs]: the field, its options (created in one call
 not in the published reference [V-2nd]) and its relations to lists (``/fieldRels``; relid 0
 means every list, and a field with no relation is not visible). Identity is the perstag as
 the API normalises it, with the case-folded title as a second way to match.
+
+``number`` is not a contact field type (the create-field enum has none; number fields are for
+deals [R8]). A field's type is fixed [R9]: a different type is never sent as a PUT. With
+``replace: true`` on the field it is planned as a replacement: the old field is renamed out of
+the way (its title and perstag must be free for the new one), the new field is created, and
+the old one is deleted with every value contacts hold in it; without it the plan is refused.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
-from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Spec, as_int, as_str, casefold, managed
+from reconciler.kinds.base import (
+    Api,
+    Ids,
+    Kind,
+    Obj,
+    Raw,
+    Reads,
+    Spec,
+    as_int,
+    as_str,
+    casefold,
+    managed,
+)
+from reconciler.kinds.field_types import replacement
 from reconciler.perstag import field_perstag, normalise_perstag, perstag_from_title
 
 if TYPE_CHECKING:
-    from reconciler.plan import Change
+    from reconciler.plan import AttrDiff, Change
 
 FieldType = Literal[
-    "text", "textarea", "date", "datetime", "dropdown", "listbox", "radio", "checkbox",
-    "hidden", "number",
+    "text", "textarea", "date", "datetime", "dropdown", "listbox", "radio", "checkbox", "hidden",
 ]  # fmt: skip
 CHOICE_TYPES = frozenset({"dropdown", "listbox", "radio", "checkbox"})
 ALL_LISTS: Literal["all"] = "all"
@@ -54,6 +72,11 @@ class FieldSpec(Spec):
     )
     renamed_from: list[str] = Field(
         default_factory=list, description="Earlier titles or perstags; updated in place."
+    )
+    replace: bool = Field(
+        False,
+        description="When the type changes: create a new field and delete the old one, with "
+        "the values contacts hold in it. Without it a type change is refused.",
     )
 
     @model_validator(mode="after")
@@ -90,6 +113,8 @@ class FieldKind(Kind):
     spec = FieldSpec
     depends_on = ("list",)
     ref_attrs = {"lists": "list"}
+    fixed = ("type",)
+    dependents = "contacts"
 
     def desired(self, spec: FieldSpec, source: str) -> list[Obj]:
         perstag = field_perstag(spec.title, spec.perstag)
@@ -117,12 +142,16 @@ class FieldKind(Kind):
                 source=source,
                 aliases=tuple(sorted(aliases - {perstag})),
                 refs=refs,
+                extra={"replace": spec.replace},
             )
         ]
 
     def normalise(self, raw: Raw) -> list[Obj]:
         fields = raw["fields"]
-        stringids = {str(row["id"]): as_str(row.get("stringid")) for row in raw["lists"].items}
+        # Lists are read only when a managed object names one [R2]; otherwise a relation to
+        # a list shows as "#<id>".
+        lists = raw["lists"].items if "lists" in raw else []
+        stringids = {str(row["id"]): as_str(row.get("stringid")) for row in lists}
         options: dict[str, list[dict[str, Any]]] = {}
         for row in fields.sideloads.get("fieldOptions", []):
             options.setdefault(str(row.get("field")), []).append(row)
@@ -173,7 +202,28 @@ class FieldKind(Kind):
         )
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
-        return "the values contacts hold in it are deleted"
+        who = f"the values {count} contacts hold" if count else "the values contacts hold"
+        return f"{who} in it are deleted"
+
+    async def count_dependents(self, api: Reads, obj: Obj) -> int | None:
+        return await count_values(api, obj.id)
+
+    async def count_narrowing(self, api: Reads, change: Change) -> dict[str, int | None]:
+        """Options taken away: the API cannot count the contacts holding one value, so the
+        count is of the contacts holding any value of the field, an upper bound [INF]."""
+        if (
+            change.live is None
+            or change.desired is None
+            or "options" not in {d.path for d in change.diff}
+        ):
+            return {}
+        kept = {o["value"] for o in change.desired.attrs.get("options") or []}
+        if all(o["value"] in kept for o in change.live.attrs.get("options") or []):
+            return {}
+        return {"contacts": await count_values(api, change.id)}
+
+    def replace(self, want: Obj, have: Obj, fixed: Sequence[AttrDiff]) -> list[Change]:
+        return replacement(want, have, fixed)
 
     async def create(self, api: Api, change: Change, ids: Ids) -> str:
         assert change.desired is not None
@@ -204,6 +254,15 @@ class FieldKind(Kind):
 
     async def delete(self, api: Api, change: Change, ids: Ids) -> None:
         await api.delete(f"/fields/{change.id}")
+
+
+async def count_values(api: Reads, field_id: str | None) -> int | None:
+    """Contacts holding a value of the field: one row of ``/fieldValues`` and its meta.total.
+    ``filters[fieldid]`` on ``/fieldValues`` is in ActiveCampaign's reference [INF: not in
+    activecampaign-api.md]."""
+    body = await api.get("/fieldValues", {"filters[fieldid]": field_id, "limit": 1})
+    total = (body.get("meta") or {}).get("total")
+    return None if total is None else as_int(total)
 
 
 _FIELD_KEYS = {

@@ -1,9 +1,11 @@
 """Lists: ``/lists``. Identity is ``stringid``, the list's URL-safe slug.
 
-There is no documented ``PUT /lists/{id}``; clients use it with the create keys [V-2nd,
-medium], so updates rely on it. A list created through the API may stay hidden in the UI
-until a user group is attached with ``POST /listGroups`` [V-docs]; acr attaches group 1, the
-admin group every account has [INF].
+Neither list update is documented; recorded traffic shows ``PATCH /lists/{id}`` answering the
+updated list and ``PUT /lists/{id}`` answering an empty body [V-rec R6], so updates are a
+PATCH with the changed keys only, and whether they took is checked after apply
+(``reconciler.verify``). A list created through the API may stay hidden in the UI until a user
+group is attached with ``POST /listGroups`` [V-docs]; acr attaches the account's admin group,
+found on the account (``usergroups``), never an assumed id [V-rec R1].
 """
 
 from __future__ import annotations
@@ -12,12 +14,24 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Spec, as_bool, as_str, managed
+from reconciler.kinds.base import (
+    Api,
+    Ids,
+    Kind,
+    Obj,
+    Raw,
+    Reads,
+    Spec,
+    as_bool,
+    as_int,
+    as_str,
+    managed,
+)
+from reconciler.kinds.usergroups import admin_group
 
 if TYPE_CHECKING:
     from reconciler.plan import Change
 
-ADMIN_GROUP = 1
 _STRINGID = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 
 
@@ -26,7 +40,9 @@ class ListSpec(Spec):
 
     stringid: str = Field(pattern=_STRINGID, description="URL-safe identifier, unique per account.")
     name: str = Field(min_length=1, description="The list's name.")
-    sender_url: str = Field(min_length=1, description="The website the contacts signed up on.")
+    sender_url: str = Field(
+        pattern=r"^https?://\S+$", description="The website the contacts signed up on."
+    )
     sender_reminder: str = Field(min_length=1, description="Why the contacts receive email.")
     send_last_broadcast: bool = Field(
         False, description="Send the last campaign to new subscribers."
@@ -56,6 +72,7 @@ class ListKind(Kind):
     section = "lists"
     collection = "lists"
     spec = ListSpec
+    dependents = "contacts"
 
     def desired(self, spec: ListSpec, source: str) -> list[Obj]:
         attrs = {name: getattr(spec, name) for name in _ATTRS}
@@ -79,7 +96,15 @@ class ListKind(Kind):
         return Obj(self.name, attrs["stringid"], attrs["stringid"], attrs, id=str(row["id"]))
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
-        return "its contacts are unsubscribed from it and its history is lost"
+        who = f"its {count} contacts are" if count else "its contacts are"
+        return f"{who} unsubscribed from it and its history is lost"
+
+    async def count_dependents(self, api: Reads, obj: Obj) -> int | None:
+        # The contacts on a list, from one row's meta.total: GET /contacts takes ``listid``
+        # in ActiveCampaign's contacts reference [INF: not in activecampaign-api.md].
+        body = await api.get("/contacts", {"listid": obj.id, "limit": 1})
+        total = (body.get("meta") or {}).get("total")
+        return None if total is None else as_int(total)
 
     def _payload(self, attrs: Any) -> dict[str, Any]:
         body = {name: attrs[name] for name in _ATTRS if name in attrs}
@@ -97,13 +122,14 @@ class ListKind(Kind):
             matches = [r for r in found.get("lists", []) if r.get("stringid") == change.key]
             return {"list": matches[0]} if matches else None
 
+        group_id = await admin_group(api, ids)  # before the list: a failure creates nothing
         body = await api.create("/lists", self._payload(change.desired.attrs), find=find)
         list_id = str(body["list"]["id"])
-        group = {"listGroup": {"listid": int(list_id), "groupid": ADMIN_GROUP}}
+        group = {"listGroup": {"listid": int(list_id), "groupid": group_id}}
 
         async def attached() -> Any:  # after an ambiguous failure: is the group attached?
             # [INF] no filter on /listGroups is documented; the first page is read, newest
-            # last, and a row names its list as "list" (or "listid", as the create does).
+            # first, and a row names its list as "list" (or "listid", as the create does).
             found = await api.get("/listGroups", {"limit": 100, "orders[id]": "DESC"})
             rows = found.get("listGroups", []) if isinstance(found, dict) else []
             mine = [r for r in rows if str(r.get("list", r.get("listid"))) == list_id]
@@ -114,7 +140,9 @@ class ListKind(Kind):
 
     async def update(self, api: Api, change: Change, ids: Ids) -> None:
         assert change.desired is not None
-        await api.put(f"/lists/{change.id}", self._payload(change.desired.attrs))
+        changed = {d.path for d in change.diff}
+        attrs = {k: v for k, v in change.desired.attrs.items() if k in changed}
+        await api.patch(f"/lists/{change.id}", self._payload(attrs))
 
     async def delete(self, api: Api, change: Change, ids: Ids) -> None:
         await api.delete(f"/lists/{change.id}")

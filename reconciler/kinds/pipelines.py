@@ -1,16 +1,18 @@
 """Deal pipelines: ``/dealGroups``. Identity is the title case-folded.
 
-Creating a pipeline also creates three stages [V-docs]; the stage kind declares them as
-``implied`` so the plan reuses them for the listed stages instead of adding more. Deleting a
+Creating a pipeline also creates default stages [V-docs: three], with the account's own
+colours [V-rec R4]: the create records them from its answer, keeps as many as the pipeline
+lists stages (the stage creates reuse them, see ``stages``) and deletes the rest while the
+pipeline is still empty. Deleting a
 pipeline deletes its stages and every deal in them [V-docs], so a pipeline with deals is
 never deleted.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from reconciler.kinds.base import (
     Api,
@@ -18,6 +20,7 @@ from reconciler.kinds.base import (
     Kind,
     Obj,
     Raw,
+    Reads,
     Spec,
     as_bool,
     as_int,
@@ -26,11 +29,13 @@ from reconciler.kinds.base import (
     managed,
 )
 from reconciler.kinds.stages import (
+    DEALS_ACCESS,
+    DEALS_PATHS,
+    DEFAULTS,
     StageSpec,
     count_deals,
     desired_stages,
     refuse_if_deals,
-    stage_key,
 )
 
 if TYPE_CHECKING:
@@ -54,7 +59,7 @@ class PipelineSpec(Spec):
     autoassign: Literal["off", "round_robin", "deal_value"] | None = Field(
         None, description="How new deals are assigned."
     )
-    stages: list[str | StageSpec] = Field(
+    stages: list[Annotated[str, StringConstraints(min_length=1)] | StageSpec] = Field(
         description="The stages, complete and ordered; a title or a mapping."
     )
     renamed_from: list[str] = Field(
@@ -66,8 +71,11 @@ class PipelineKind(Kind):
     name = "pipeline"
     section = "pipelines"
     collection = "dealGroups"
+    access = DEALS_ACCESS
+    access_paths = DEALS_PATHS
     spec = PipelineSpec
     dependents = "deals"
+    loss_advice = "move or delete its deals first, or take pipelines out of policy.prune"
 
     def desired(self, spec: PipelineSpec, source: str) -> list[Obj]:
         values = {
@@ -84,6 +92,7 @@ class PipelineKind(Kind):
             attrs=managed(spec, values, always=("title",)),
             source=source,
             aliases=tuple(casefold(old) for old in spec.renamed_from),
+            extra={"stages": len(spec.stages)},
         )
         return [pipeline, *desired_stages(pipeline, spec.stages, source)]
 
@@ -98,14 +107,43 @@ class PipelineKind(Kind):
                 "allusers": as_bool(row.get("allusers")),
                 "autoassign": _AUTOASSIGN_NAMES.get(as_int(row.get("autoassign")), "off"),
             }
-            out.append(Obj(self.name, casefold(title), title, attrs, id=str(row["id"])))
+            stages = tuple(str(s) for s in row.get("stages") or [])
+            out.append(
+                Obj(
+                    self.name,
+                    casefold(title),
+                    title,
+                    attrs,
+                    id=str(row["id"]),
+                    extra={"stage_ids": stages},
+                )
+            )
         return out
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
         return f"{count} deals would be deleted with its stages" if count else None
 
-    async def count_dependents(self, api: Api, obj: Obj) -> int:
-        return await count_deals(api, "group", obj.id)
+    def create_note(self, obj: Obj, *, parent_new: bool = False) -> str | None:
+        count = obj.extra.get("stages", 0)
+        return (
+            "ActiveCampaign adds its default stages to a new pipeline (three in the reference "
+            f"and in recorded traffic): the first {count} listed stage(s) reuse them (PUT), "
+            "and any left over are deleted while the pipeline is empty (DELETE /dealStages/{id})"
+        )
+
+    async def count_dependents(self, api: Reads, obj: Obj) -> int | None:
+        """The pipeline's deals, checked against the sum over its stages: when the two
+        disagree, some deals are not visible to this user, and the count is unknown (R14)."""
+        total = await count_deals(api, "group", obj.id)
+        in_stages = 0
+        for stage_id in obj.extra.get("stage_ids", ()):
+            count = await count_deals(api, "stage", stage_id)
+            if total is None or count is None:
+                return None
+            in_stages += count
+        if total is None or (obj.extra.get("stage_ids") and in_stages != total):
+            return None
+        return total
 
     def _payload(self, attrs: Any) -> dict[str, Any]:
         body = {k: attrs[k] for k in ("title", "currency") if attrs.get(k) is not None}
@@ -133,9 +171,14 @@ class PipelineKind(Kind):
 
         created = await api.create("/dealGroups", {"dealGroup": body}, find=find)
         pipeline_id = str(created["dealGroup"]["id"])
-        for stage in created.get("dealStages", []):
-            if str(stage.get("group")) == pipeline_id:
-                ids[("stage", stage_key(change.key, as_str(stage.get("title"))))] = str(stage["id"])
+        defaults = sorted(
+            (s for s in created.get("dealStages", []) if str(s.get("group")) == pipeline_id),
+            key=lambda s: (as_int(s.get("order")), as_int(s.get("id"))),
+        )
+        keep = change.desired.extra.get("stages", 0)
+        ids.memo[(DEFAULTS, change.key)] = [str(s["id"]) for s in defaults[:keep]]
+        for spare in defaults[keep:]:  # the pipeline is new, so no deal is in them
+            await api.delete(f"/dealStages/{spare['id']}")
         return pipeline_id
 
     async def update(self, api: Api, change: Change, ids: Ids) -> None:

@@ -4,6 +4,12 @@ Identity is (pipeline, title case-folded); the key is ``<pipeline key>/<title>``
 pipeline's stage list is complete and ordered: ``order`` is the position. Deleting a stage
 deletes its deals [V-docs], so a stage with deals is only deleted after they are moved
 (``PUT /dealStages/{id}/deals``, same pipeline only) to the stage that ``absorbs`` it.
+
+A new pipeline comes with default stages whose attributes are the account's (their colours
+differ between accounts [V-rec R4]), so nothing about them is assumed: the plan shows a new
+pipeline's stages as creates, and at apply the pipeline create records the default stages from
+its ``POST /dealGroups`` answer (``DEFAULTS`` in the run's memo); the first listed stages then
+reuse them with a PUT of every managed attribute, the others are POSTed.
 """
 
 from __future__ import annotations
@@ -13,15 +19,28 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 
 from reconciler.errors import PlanError
-from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Spec, as_int, as_str, casefold, managed
+from reconciler.kinds.base import (
+    Api,
+    Ids,
+    Kind,
+    Obj,
+    Raw,
+    Reads,
+    Spec,
+    as_bool,
+    as_int,
+    as_str,
+    casefold,
+    managed,
+)
 
 if TYPE_CHECKING:
     from reconciler.plan import Change
 
-# What POST /dealGroups creates by itself [V-docs create-a-pipeline].
-DEFAULT_STAGES = (("To Contact", "18D499"), ("In Contact", "32B0FC"), ("Follow Up", "E6CE4B"))
-DEFAULT_WIDTH = 280
-DEFAULT_DEAL_ORDER = "next-action DESC"
+DEFAULT_WIDTH = 280  # what GET shows when a stage has no width [V-docs OAS]
+DEALS_ACCESS = "Deals access"  # the deals endpoints need it [R2]
+DEALS_PATHS = ("/dealGroups", "/dealStages", "/deals", "/dealGroup/")
+DEFAULTS = "default_stages"  # memo key: (DEFAULTS, pipeline key) -> ids of reusable stages
 
 
 class StageSpec(Spec):
@@ -84,10 +103,15 @@ class StageKind(Kind):
     name = "stage"
     section = "pipelines"
     collection = "dealGroups"
+    access = DEALS_ACCESS
+    access_paths = DEALS_PATHS
     spec = StageSpec
     depends_on = ("pipeline",)
     child_of = "pipeline"
     dependents = "deals"
+    loss_advice = (
+        "list it again, or name it in another stage's `absorbs` so its deals move there first"
+    )
 
     def desired(self, spec: StageSpec, source: str) -> list[Obj]:
         return []  # stages come with their pipeline: see desired_stages
@@ -120,29 +144,19 @@ class StageKind(Kind):
             )
         return out
 
-    def implied(self, parent: Obj) -> list[Obj]:
-        return [
-            Obj(
-                self.name,
-                stage_key(parent.key, title),
-                f"{parent.label} / {title}",
-                {
-                    "title": title,
-                    "order": order,
-                    "color": color,
-                    "width": DEFAULT_WIDTH,
-                    "deal_order": DEFAULT_DEAL_ORDER,
-                },  # fmt: skip
-                parent=parent.key,
-                extra={"implied": True},
-            )
-            for order, (title, color) in enumerate(DEFAULT_STAGES, start=1)
-        ]
+    def create_note(self, obj: Obj, *, parent_new: bool = False) -> str | None:
+        if not parent_new:
+            return None
+        return (
+            f"reuses default stage {obj.attrs['order']} that ActiveCampaign creates with the "
+            "pipeline (PUT /dealStages/{id} with every managed attribute) when there is one; "
+            "otherwise POST /dealStages"
+        )
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
         return f"{count} deals would be deleted with it" if count else None
 
-    async def count_dependents(self, api: Api, obj: Obj) -> int:
+    async def count_dependents(self, api: Reads, obj: Obj) -> int | None:
         return await count_deals(api, "stage", obj.id)
 
     def _payload(self, attrs: Any) -> dict[str, Any]:
@@ -153,13 +167,23 @@ class StageKind(Kind):
     async def create(self, api: Api, change: Change, ids: Ids) -> str:
         assert change.desired is not None and change.desired.parent is not None
         group = ids[("pipeline", change.desired.parent)]
+        position = change.desired.attrs["order"]
+        defaults = ids.memo.get((DEFAULTS, change.desired.parent)) or []
+        if position <= len(defaults):  # a default stage of the pipeline just created
+            stage_id = defaults[position - 1]
+            body = {"dealStage": self._payload(change.desired.attrs)}
+            await api.put(f"/dealStages/{stage_id}", body)
+            return str(stage_id)
         body = {"dealStage": {**self._payload(change.desired.attrs), "group": group}}
 
         async def find() -> Any:
             found = await api.get("/dealStages", {"filters[d_groupid]": group, "limit": 100})
             title = casefold(change.desired.attrs["title"]) if change.desired else ""
+            # The filter is trusted only so far: the stage must be in this pipeline.
             rows = [
-                r for r in found.get("dealStages", []) if casefold(as_str(r.get("title"))) == title
+                r
+                for r in found.get("dealStages", [])
+                if casefold(as_str(r.get("title"))) == title and str(r.get("group")) == str(group)
             ]
             return {"dealStage": rows[0]} if rows else None
 
@@ -177,32 +201,52 @@ class StageKind(Kind):
         if change.move_to:
             target = ids[change.move_to]
             await api.put(f"/dealStages/{stage_id}/deals", {"deal": {"stage": target}})
-        elif change.live is None or not change.live.extra.get("implied"):
+        else:
             await refuse_if_deals(api, "stage", stage_id, f'stage "{change.label}"')
         await api.delete(f"/dealStages/{stage_id}")
 
 
 def resolve_id(change: Change, ids: Ids) -> str:
-    """The live id of a change's object; a reused default stage only has one once its
-    pipeline has been created, under its default key."""
-    if change.id:
-        return change.id
-    assert change.live is not None
-    return ids[(change.kind, change.live.key)]
+    """The live id of a change's object: read with the plan, or made earlier in the run."""
+    return change.id or ids[change.ref]
 
 
-async def count_deals(api: Api, by: str, object_id: str | None) -> int:
+async def count_deals(api: Reads, by: str, object_id: str | None) -> int | None:
     """Deals in a stage or a pipeline: one GET of one row, reading ``meta.total``.
-    ``filters[stage]`` and ``filters[group]`` on ``/deals`` are in the deals reference [INF]."""
+    ``filters[stage]`` and ``filters[group]`` on ``/deals`` are in the deals reference [INF].
+
+    The count is unknown (None) when there is no total, or when the row read is a permission
+    stub (``group``/``stage`` null, ``isDisabled`` true: the user may not see every deal,
+    R14 [INF]) or lies outside the stage or pipeline asked for (the filter did not apply)."""
     if object_id is None:
         return 0
     body = await api.get("/deals", {f"filters[{by}]": object_id, "limit": 1})
-    return as_int((body.get("meta") or {}).get("total"))
+    total = (body.get("meta") or {}).get("total")
+    rows = body.get("deals") or []
+    if total is None or any(is_stub(r) or as_str(r.get(by)) != object_id for r in rows):
+        return None
+    return as_int(total)
 
 
-async def refuse_if_deals(api: Api, by: str, object_id: str, what: str) -> None:
+def is_stub(deal: Any) -> bool:
+    """A deal the user may not see: its pipeline and stage are hidden (R14 [INF])."""
+    return (
+        not isinstance(deal, dict)
+        or as_bool(deal.get("isDisabled"))
+        or not as_str(deal.get("group"))
+        or not as_str(deal.get("stage"))
+    )
+
+
+async def refuse_if_deals(api: Reads, by: str, object_id: str, what: str) -> None:
     """Deals may have arrived since the plan was made: never delete them silently."""
     count = await count_deals(api, by, object_id)
+    if count is None:
+        raise PlanError(
+            f"{what}: the account cannot say how many deals it holds (some deals are hidden "
+            "from this user, or the count does not add up), so it was not deleted. Check its "
+            "deals in ActiveCampaign with a user that sees every pipeline."
+        )
     if count:
         raise PlanError(
             f"{what} has {count} deal(s) now, so deleting it would delete them; "

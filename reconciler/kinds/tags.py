@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
-from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Spec, as_int, as_str, managed
+from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Reads, Spec, as_int, as_str, managed
 
 if TYPE_CHECKING:
     from reconciler.plan import Change
@@ -60,7 +60,7 @@ class TagKind(Kind):
     def describe_delete(self, obj: Obj, count: int) -> str | None:
         return f"{count} contacts lose the tag" if count else None
 
-    async def count_dependents(self, api: Api, obj: Obj) -> int:
+    async def count_dependents(self, api: Reads, obj: Obj) -> int | None:
         # The collection read has no counts; one GET per tag about to be deleted has
         # subscriber_count [V-docs retrieve-a-tag].
         body = await api.get(f"/tags/{obj.id}")

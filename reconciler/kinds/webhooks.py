@@ -1,27 +1,34 @@
 """Webhooks: ``/webhooks``. Identity is the name.
 
 ``events`` and ``sources`` are sets: compared sorted, and a PUT replaces both [INF].
-``listid`` "0" means no list filter [V-docs].
+``listid`` "0" means no list filter [V-docs]; a create without a list leaves ``listid`` out, as
+n8n does (nobody sends 0 [V-2nd R12]); an update that removes the list sends 0 [INF]. Events are
+checked offline against the known ones, and at plan time against the account's own
+``GET /webhook/events`` (one call per run), which is the authority [R10].
 """
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator
 
-from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Spec, as_str, managed
+from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Reads, Spec, as_str, managed
 
 if TYPE_CHECKING:
     from reconciler.plan import Change
 
-# The events of GET /webhook/events [V-docs get-a-list-of-webhook-events].
+# The events of GET /webhook/events [V-docs get-a-list-of-webhook-events], and R10's five
+# (contact_task_add from Pipedream's contact-task source; the account_* ones named in the docs).
 EVENTS = (
     "bounce", "click", "contact_tag_added", "contact_tag_removed", "deal_add", "deal_note_add",
     "deal_pipeline_add", "deal_stage_add", "deal_task_add", "deal_task_complete",
     "deal_tasktype_add", "deal_update", "forward", "list_add", "open", "reply", "sent", "share",
     "sms_reply", "sms_sent", "sms_unsub", "subscribe", "subscriber_note", "unsubscribe", "update",
+    "contact_task_add", "account_add", "account_update", "account_contact_add",
+    "account_contact_update",
 )  # fmt: skip
 Source = Literal["public", "admin", "api", "system"]
 
@@ -86,7 +93,8 @@ class WebhookKind(Kind):
         ]
 
     def normalise(self, raw: Raw) -> list[Obj]:
-        stringids = {str(row["id"]): as_str(row.get("stringid")) for row in raw["lists"].items}
+        lists = raw["lists"].items if "lists" in raw else []  # read when a webhook names one
+        stringids = {str(row["id"]): as_str(row.get("stringid")) for row in lists}
         out = []
         for row in raw["webhooks"].items:
             listid = as_str(row.get("listid"))
@@ -101,9 +109,29 @@ class WebhookKind(Kind):
             out.append(Obj(self.name, name, name, attrs, id=str(row["id"])))
         return out
 
-    def _payload(self, attrs: Any, ids: Ids) -> dict[str, Any]:
+    async def check_online(self, api: Reads, objs: Sequence[Obj]) -> list[str]:
+        body = await api.get("/webhook/events", {"limit": 100})
+        offered = body.get("webhookEvents") if isinstance(body, dict) else None
+        if not isinstance(offered, list):
+            return []  # an answer without the list: the offline check stands [INF]
+        known = {str(event) for event in offered}
+        problems = []
+        for obj in objs:
+            for event in obj.attrs.get("events", []):
+                if event not in known:
+                    where = f" ({obj.source})" if obj.source else ""
+                    problems.append(
+                        f'webhook "{obj.label}"{where}: the account does not offer the event '
+                        f'"{event}" (GET /webhook/events lists: {", ".join(sorted(known))})'
+                    )
+        return problems
+
+    def _payload(self, attrs: Any, ids: Ids, *, clear: bool = False) -> dict[str, Any]:
         body = {k: attrs[k] for k in ("name", "url", "events", "sources")}
-        body["listid"] = int(ids[("list", attrs["list"])]) if attrs.get("list") else 0
+        if attrs.get("list"):
+            body["listid"] = int(ids[("list", attrs["list"])])
+        elif clear:
+            body["listid"] = 0
         return {"webhook": body}
 
     async def create(self, api: Api, change: Change, ids: Ids) -> str:
@@ -119,7 +147,9 @@ class WebhookKind(Kind):
 
     async def update(self, api: Api, change: Change, ids: Ids) -> None:
         assert change.desired is not None
-        await api.put(f"/webhooks/{change.id}", self._payload(change.desired.attrs, ids))
+        had_list = change.live is not None and change.live.attrs.get("list") is not None
+        body = self._payload(change.desired.attrs, ids, clear=had_list)
+        await api.put(f"/webhooks/{change.id}", body)
 
     async def delete(self, api: Api, change: Change, ids: Ids) -> None:
         await api.delete(f"/webhooks/{change.id}")

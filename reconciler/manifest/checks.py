@@ -70,7 +70,8 @@ def cross_check(placed: list[Placed], *, unknown_kinds: Collection[str] = ()) ->
     """Every problem between objects. References to a kind in ``unknown_kinds`` (some of
     whose entries are invalid, so whose keys are not all known) are not reported."""
     index: dict[Ref, Placed] = {}
-    problems = _duplicates(placed, index)
+    problems = _blank_names(placed)
+    problems += _duplicates(placed, index)
     problems += _renames(placed, index)
     problems += _references(placed, index, unknown_kinds)
     problems += _absorbs(placed)
@@ -93,13 +94,23 @@ def _duplicates(placed: list[Placed], index: dict[Ref, Placed]) -> list[Problem]
     return problems
 
 
+def _blank_names(placed: list[Placed]) -> list[Problem]:
+    """Names of spaces only: the API trims them to nothing."""
+    return [
+        item.problem(f"{item.obj.kind} name is blank (spaces only); give it a name")
+        for item in placed
+        if not item.obj.label.rsplit(" / ", 1)[-1].strip()
+    ]
+
+
 def _renames(placed: list[Placed], index: dict[Ref, Placed]) -> list[Problem]:
     problems = []
     for item in placed:
+        problems += _renamed_from_itself(item)
         for alias in item.obj.aliases:
             other = index.get((item.obj.kind, alias))
             if other is None or other.obj.key == item.obj.key:
-                continue
+                continue  # a change of case only ("GOLD" for "Gold") is harmless
             problems.append(
                 item.problem(
                     f"{item.name}: renamed_from names {other.name}, which the manifests also "
@@ -110,6 +121,19 @@ def _renames(placed: list[Placed], index: dict[Ref, Placed]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _renamed_from_itself(item: Placed) -> list[Problem]:
+    earlier = item.data.get("renamed_from") if isinstance(item.data, dict) else None
+    name = item.obj.label.rsplit(" / ", 1)[-1]
+    return [
+        item.problem(
+            f"{item.name}: renamed_from names the {item.obj.kind} itself; remove it",
+            ("renamed_from", index),
+        )
+        for index, old in enumerate(earlier if isinstance(earlier, list) else [])
+        if old == name
+    ]
 
 
 def _references(

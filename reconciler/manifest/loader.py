@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 import os
@@ -12,20 +13,23 @@ from pathlib import Path
 from typing import Any, get_args
 
 from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from reconciler.errors import Location, ManifestError, Problem
 from reconciler.kinds import KINDS, Kind, Obj, children, sections
 from reconciler.manifest.checks import Placed, cross_check
-from reconciler.manifest.files import display_path, find_files
+from reconciler.manifest.files import display_path, scan
+from reconciler.manifest.reading import read_document
+from reconciler.manifest.salvage import salvage
 from reconciler.manifest.validate import input_keys, validate
-from reconciler.manifest.vars import Resolver
+from reconciler.manifest.vars import Resolver, entry_secrets, with_shown_form
 from reconciler.manifest.yaml import (
     DataPath,
     describe_node,
+    format_path,
     locate,
     node_location,
-    parse_yaml,
     quote,
 )
 
@@ -35,9 +39,14 @@ class Desired:
     """The desired state the manifests describe."""
 
     objects: tuple[Obj, ...]  # every desired object of every kind (stages included), in file order
-    secrets: Mapping[str, str]  # NAME -> value of each ${env.NAME} used: mask these, never print
+    secrets: Mapping[str, str]  # NAME -> value of each ${env.NAME} used: never print these
     files: tuple[str, ...]  # the manifest files read (display paths)
     digest: str  # "sha256:..." over the files' bytes, sorted by path; no secret goes into it
+    # The sections some manifest holds, empty ones (``tags: []``) included: only these are
+    # pruned, so a missing section never reads as "delete every object of it".
+    sections: frozenset[str] = frozenset()
+    skipped: tuple[str, ...] = ()  # files in the manifest directories that were not read
+    env_names: tuple[str, ...] = ()  # every ${env.NAME} referenced, sorted
 
 
 def load_manifests(
@@ -45,26 +54,31 @@ def load_manifests(
     *,
     vars: Mapping[str, str] | None = None,
     env: Mapping[str, str] | None = None,
+    read_env: bool = True,
 ) -> Desired:
     """Read, substitute, validate and cross-check the manifests that ``paths`` name.
 
     ``vars`` are the target's variables for ``${vars.NAME}``; ``env`` (``os.environ`` by
-    default) provides ``${env.NAME}``. Raises ``ManifestError`` with every problem found;
-    nothing is returned half-loaded."""
-    files, problems = find_files(paths)
-    load = _Load(Resolver(dict(vars or {}), os.environ if env is None else env))
+    default) provides ``${env.NAME}``. With ``read_env`` false no environment value is read
+    (``acr validate``): references are checked for their syntax and stand for themselves.
+    Raises ``ManifestError`` with every problem found; nothing is returned half-loaded."""
+    files, problems, skipped = scan(paths)
+    resolver = Resolver(dict(vars or {}), os.environ if env is None else env, read_env=read_env)
+    load = _Load(resolver)
     for path in files:
         load.read(path)
     problems += load.problems + load.resolver.problems
     problems += cross_check(load.placed, unknown_kinds=load.unknown_kinds)
-    secrets = load.resolver.secrets
     if problems:
-        raise ManifestError([_scrub(problem, secrets.values()) for problem in problems])
+        raise ManifestError(problems)
     return Desired(
         objects=tuple(item.obj for item in load.placed),
-        secrets=types.MappingProxyType(dict(secrets)),
+        secrets=types.MappingProxyType(dict(resolver.secrets)),
         files=tuple(load.raw),
         digest=digest(load.raw),
+        sections=frozenset(load.sections),
+        skipped=tuple(skipped),
+        env_names=tuple(sorted(resolver.env_names)),
     )
 
 
@@ -77,13 +91,6 @@ def digest(raw: Mapping[str, bytes]) -> str:
     return f"sha256:{h.hexdigest()}"
 
 
-def _scrub(problem: Problem, secrets: Any) -> Problem:
-    message = problem.message
-    for secret in sorted(secrets, key=len, reverse=True):
-        message = message.replace(secret, "***")
-    return Problem(message, problem.location, problem.path)
-
-
 @dataclass
 class _Load:
     resolver: Resolver
@@ -93,26 +100,24 @@ class _Load:
     # Kinds with an entry that could not be read: their keys are not all known, so a
     # reference to one of them is not reported as dangling.
     unknown_kinds: set[str] = field(default_factory=set)
+    sections: set[str] = field(default_factory=set)
 
     def read(self, path: Path) -> None:
         file = display_path(path)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            self._fail(f"cannot read the file: {exc.strerror}", Location(file))
-            return
-        self.raw[file] = raw
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            self._fail(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", Location(file))
-            return
-        doc, problems = parse_yaml(text, file)
-        if problems:
-            self.problems += problems
+        read = read_document(path, file)
+        if read.raw is not None:
+            self.raw[file] = read.raw
+        if read.problems:
+            self.problems += read.problems
             self.unknown_kinds |= set(KINDS)
-        elif doc is not None:
-            self._document(doc, file)
+        elif read.doc is None and not _only_comments(read.raw or b""):
+            names = ", ".join(sections())
+            self._fail(
+                f"the file is empty; add a section ({names}) or remove the file",
+                Location(file, 1, 1),
+            )
+        elif read.doc is not None:
+            self._document(read.doc, file)
 
     def _fail(self, message: str, where: Location, path: str = "") -> None:
         self.problems.append(Problem(message, where, path))
@@ -136,6 +141,7 @@ class _Load:
                 self._section(kind, doc, key, file)
 
     def _section(self, kind: Kind, doc: CommentedMap, key: str, file: str) -> None:
+        self.sections.add(key)
         entries = doc[key]
         if entries is None:
             return  # "tags:" with nothing under it: an empty section
@@ -152,6 +158,9 @@ class _Load:
         resolver = self.resolver
         failures = len(resolver.problems)
         data = resolver.plain(doc[path[0]][path[1]], path, doc, file)
+        uses = entry_secrets(resolver.shown, data, path)
+        # Offline, a secret's value is unknown: its constraints are checked when it is read.
+        unchecked = set(uses) if not resolver.read_env else set()
         spec, problems = validate(
             kind.spec,
             data,
@@ -160,15 +169,22 @@ class _Load:
             prefix=path,
             label=_label(kind, data, path, resolver.secret_paths),
             secret_paths=resolver.secret_paths,
-            skip_paths=resolver.failed_paths,
+            skip_paths=resolver.failed_paths | unchecked,
         )
+        if spec is None and not problems and unchecked:
+            spec, uses = _stand_in(kind, data, path, uses)
         self.problems += problems
-        if spec is None or len(resolver.problems) > failures:
+        source = f"{file}:{locate(doc, path, file).line}"
+        objects = _objects(kind, spec, data, source, salvaged=bool(problems) and not uses)
+        if not objects or len(resolver.problems) > failures:
             self.unknown_kinds |= _family(kind)
-        if spec is None:
+        if not objects:
             return
-        where = locate(doc, path, file)
-        objects = kind.desired(spec, source=f"{file}:{where.line}")
+        objects, misplaced = with_shown_form(objects, uses)
+        if misplaced:
+            self.problems += [_misplaced(where, uses[where][1], doc, file) for where in misplaced]
+            self.unknown_kinds |= _family(kind)
+            return
         self._place(kind, objects, doc, data, path, file)
 
     def _place(
@@ -187,6 +203,53 @@ class _Load:
             own, own_data = queue.pop(0) if queue else (path, data)
             location = locate(doc, own, file)
             self.placed.append(Placed(obj, file, path, own, location, doc, own_data))
+
+
+def _objects(kind: Kind, spec: Any, data: Any, source: str, *, salvaged: bool) -> list[Obj]:
+    """The entry's objects; for an invalid entry, when ``salvaged``, what its valid keys
+    say (for the checks across files only: the run fails anyway)."""
+    if spec is not None:
+        return kind.desired(spec, source=source)
+    return salvage(kind, data, source) if salvaged else []
+
+
+def _only_comments(raw: bytes) -> bool:
+    """A file of comments (a schema modeline, notes) is a deliberate empty manifest."""
+    lines = [line.strip() for line in raw.splitlines() if line.strip()]
+    return bool(lines) and all(line.startswith(b"#") for line in lines)
+
+
+def _misplaced(path: DataPath, form: str, doc: Any, file: str) -> Problem:
+    message = (
+        f"{form} is used where acr cannot keep it secret: in a name, an identity or a "
+        "reference (plans print them), or in a value acr rewrites. Use ${env.*} in values "
+        "such as url or description, or use ${vars.*}"
+    )
+    return Problem(message, locate(doc, path, file), format_path(path))
+
+
+# What an unread ${env.*} stands for offline when its reference text does not validate: a
+# URL, the one constrained kind of value a secret is commonly used for.
+_STAND_IN = "https://env.invalid/"
+
+
+def _stand_in(
+    kind: Kind, data: Any, entry: DataPath, uses: dict[DataPath, tuple[str, str]]
+) -> tuple[Any, dict[DataPath, tuple[str, str]]]:
+    """Offline: the entry validated with stand-ins for its unread secrets, or ``None``
+    when its secrets cannot stand for anything valid (checked once their values are read)."""
+    stand_ins = {path: (_STAND_IN + value, form) for path, (value, form) in uses.items()}
+    data = copy.deepcopy(data)
+    for path, (value, _) in stand_ins.items():
+        *parents, last = path[len(entry) :]
+        node = data
+        for comp in parents:
+            node = node[comp]
+        node[last] = value
+    try:
+        return kind.spec.model_validate(data), stand_ins
+    except PydanticValidationError:
+        return None, uses
 
 
 def _family(kind: Kind) -> set[str]:

@@ -14,8 +14,9 @@ from ruamel.yaml.comments import CommentedMap
 from reconciler.errors import ConfigError, Location, ManifestError, Problem
 from reconciler.kinds import sections
 from reconciler.manifest.files import PROJECT_FILE, display_path
+from reconciler.manifest.reading import read_document
 from reconciler.manifest.validate import validate
-from reconciler.manifest.yaml import describe_node, node_location, parse_yaml, to_plain
+from reconciler.manifest.yaml import describe_node, node_location, to_plain
 
 _SECTIONS = tuple(sections())
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ def load_project(path: str | Path | None = None) -> Project:
             return Project(path=None, manifests=("manifests",))
         path = PROJECT_FILE
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise ConfigError(f"project file {path} does not exist; check the path")
     file = display_path(path)
     doc = _read(path, file)
@@ -144,15 +145,10 @@ def load_project(path: str | Path | None = None) -> Project:
 
 
 def _read(path: Path, file: str) -> Any:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ManifestError(
-            [Problem(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", Location(file))]
-        ) from exc
-    doc, problems = parse_yaml(text, file)
-    if problems:
-        raise ManifestError(problems)
+    read = read_document(path, file)
+    if read.problems:
+        raise ManifestError(read.problems)
+    doc = read.doc
     if doc is not None and not isinstance(doc, CommentedMap):
         where = node_location(doc, file) or Location(file, 1, 1)
         keys = ", ".join(ProjectModel.model_fields)

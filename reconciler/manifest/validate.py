@@ -77,8 +77,8 @@ def validate(
     problems = []
     for issue in issues(errors, data):
         full = (*prefix, *issue.path)
-        if any(_within(full, skipped) for skipped in skip_paths):
-            continue
+        if any(_within(full, skipped) or _within(skipped, full) for skipped in skip_paths):
+            continue  # a follow-on of a value that could not be substituted
         secret = any(_within(full, p) or _within(p, full) for p in secret_paths)
         message = describe_issue(issue, model, secret=secret)
         where = locate(root, full, file, key=issue.type in ("extra_forbidden", "invalid_key"))
@@ -316,6 +316,11 @@ def _bound(issue: Issue, model: type[BaseModel], secret: bool) -> str:
 
 
 def _value_error(issue: Issue, model: type[BaseModel], secret: bool) -> str:
+    if secret:  # a check's own message quotes the values it checked
+        return (
+            "a value from ${env.*} here is not accepted (the check's message is not shown, "
+            "as it would show the value); check the environment variable used here"
+        )
     error = issue.ctx.get("error")
     return str(error) if error is not None else re.sub(r"^(Value|Assertion) error, ", "", issue.msg)
 

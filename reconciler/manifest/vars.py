@@ -2,8 +2,8 @@
 
 Every string value (never a key) is substituted while the round-trip tree is turned into the
 plain data pydantic validates. ``$${`` is a literal ``${``. Values from the environment are
-secrets: the resolver records each one used, and the paths of the strings that held one, so
-that no message ever echoes them.
+secrets: the resolver records each one used, and for every string that held one its shown
+form (``reconciler.secrets``), so that no message or plan ever echoes them.
 """
 
 from __future__ import annotations
@@ -11,13 +11,15 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from reconciler.errors import Location, Problem
-from reconciler.manifest.yaml import DataPath, format_path, locate, plain_scalar
+from reconciler.kinds.base import Obj
+from reconciler.manifest.yaml import MISSING, DataPath, format_path, locate, plain_scalar, step
+from reconciler.secrets import names_object, shown_attrs
 
 _TOKEN = re.compile(r"\$\$\{|\$\{(?P<body>[^}]*)\}|\$\{")
 _REFERENCE = re.compile(r"(?P<ns>vars|env)\.(?P<name>[A-Za-z_][A-Za-z0-9_-]*)")
@@ -26,14 +28,25 @@ _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 @dataclass
 class Resolver:
-    """Substitutes references across documents, collecting what it found on the way."""
+    """Substitutes references across documents, collecting what it found on the way.
+
+    With ``read_env`` false (``acr validate``), no environment value is read: a reference is
+    checked for its syntax only and stands for itself, so validation runs where the secrets
+    are not available (CI jobs without them)."""
 
     vars: Mapping[str, str]
     env: Mapping[str, str]
-    secrets: dict[str, str] = field(default_factory=dict)
-    secret_paths: set[DataPath] = field(default_factory=set)  # strings that used ${env.*}
+    read_env: bool = True
+    secrets: dict[str, str] = field(default_factory=dict)  # NAME -> value of each one used
+    env_names: set[str] = field(default_factory=set)  # every ${env.NAME} referenced
+    # Strings that used ${env.*}: their shown form, each reference left as written.
+    shown: dict[DataPath, str] = field(default_factory=dict)
     failed_paths: set[DataPath] = field(default_factory=set)  # strings left unsubstituted
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def secret_paths(self) -> set[DataPath]:
+        return set(self.shown)
 
     def plain(self, node: Any, path: DataPath, root: Any, file: str) -> Any:
         """``node`` (found at ``path`` under ``root``) as plain data, references substituted."""
@@ -49,23 +62,33 @@ class Resolver:
         return plain_scalar(node)
 
     def substitute(self, text: str, path: DataPath, where: Location) -> str:
+        """``text`` with its references substituted. When one is ``${env.*}``, the shown
+        form (the same text with each ``${env.NAME}`` left as written) is recorded for
+        ``path``."""
         failures = len(self.problems)
         uses_env = False
-
-        def replace(match: re.Match[str]) -> str:
-            nonlocal uses_env
+        value: list[str] = []
+        shown: list[str] = []
+        position = 0
+        for match in _TOKEN.finditer(text):
+            value.append(text[position : match.start()])
+            shown.append(text[position : match.start()])
+            position = match.end()
             if match.group(0) == "$${":
-                return "${"
-            value, is_env = self._resolve(match.group("body"), path, where)
-            uses_env = uses_env or is_env
-            return match.group(0) if value is None else value
-
-        result = _TOKEN.sub(replace, text)
+                value.append("${")
+                shown.append("$${")
+                continue
+            found, is_env = self._resolve(match.group("body"), path, where)
+            uses_env = uses_env or (is_env and found is not None)
+            value.append(match.group(0) if found is None else found)
+            shown.append(match.group(0) if is_env or found is None else found)
+        value.append(text[position:])
+        shown.append(text[position:])
         if uses_env:
-            self.secret_paths.add(path)
+            self.shown[path] = "".join(shown)
         if len(self.problems) > failures:
             self.failed_paths.add(path)
-        return result
+        return "".join(value)
 
     def _resolve(
         self, body: str | None, path: DataPath, where: Location
@@ -108,6 +131,9 @@ class Resolver:
         if not _ENV_NAME.fullmatch(name):
             self._problem(f'"{name}" is not an environment variable name', path, where)
             return None
+        self.env_names.add(name)
+        if not self.read_env:
+            return f"${{env.{name}}}"
         value = self.env.get(name)
         if value is None:
             self._problem(
@@ -116,9 +142,56 @@ class Resolver:
                 where,
             )
             return None
-        if value:  # an empty value hides nothing, and masking "" would mangle every message
-            self.secrets[name] = value
+        if not value:
+            self._problem(
+                f'environment variable "{name}" is empty; set it to the value to use (acr '
+                "would send nothing in its place)",
+                path,
+                where,
+            )
+            return None
+        self.secrets[name] = value
         return value
 
     def _problem(self, message: str, path: DataPath, where: Location) -> None:
         self.problems.append(Problem(message, where, format_path(path)))
+
+
+def entry_secrets(
+    shown: Mapping[DataPath, str], data: Any, entry: DataPath
+) -> dict[DataPath, tuple[str, str]]:
+    """The strings of one entry (its plain ``data``, found at ``entry``) that used
+    ``${env.*}``: path -> (value, shown form)."""
+    out = {}
+    for path, form in shown.items():
+        if path[: len(entry)] != entry:
+            continue
+        value = data
+        for comp in path[len(entry) :]:
+            value = step(value, comp)
+        if isinstance(value, str) and value is not MISSING:
+            out[path] = (value, form)
+    return out
+
+
+def with_shown_form(
+    objects: list[Obj], uses: Mapping[DataPath, tuple[str, str]]
+) -> tuple[list[Obj], list[DataPath]]:
+    """The objects of one entry with their shown form (``Obj.shown``), and the paths of the
+    secrets that cannot be kept secret: those that name an object (a name, an identity, a
+    reference) or that the kind rewrote, so that their value is not in any attribute whole."""
+    if not uses:
+        return objects, []
+    forms = {value: form for value, form in uses.values()}
+    found: set[str] = set()
+    out = []
+    for obj in objects:
+        attrs, used = shown_attrs(obj.attrs, forms)
+        found |= used
+        out.append(replace(obj, shown=attrs) if used else obj)
+    misplaced = [
+        path
+        for path, (value, _) in uses.items()
+        if value not in found or any(names_object(obj, value) for obj in objects)
+    ]
+    return out, sorted(misplaced, key=format_path)

@@ -36,6 +36,8 @@ def parse_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
         return None, [_marked_problem(exc, file)]
     except ReaderError as exc:
         return None, [_reader_problem(exc, text, file)]
+    except RecursionError:  # limits.check_depth finds almost every case first
+        return None, [Problem("nested too deeply to read; flatten it", Location(file, 1, 1))]
     except YAMLError as exc:  # pragma: no cover - ruamel raises the two above for bad input
         return None, [Problem(f"invalid YAML: {exc}", Location(file))]
 

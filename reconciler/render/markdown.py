@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from reconciler.plan import Plan
-from reconciler.render.rows import Row, rows, tally, title
+from reconciler.render.rows import Row, rows, tally, title, verdict
 
 MAX_CHARS = 65_536  # GitHub's limit on a comment body
 TABLE_HEAD = ("| | Kind | Name | Notes |", "| --- | --- | --- | --- |")
@@ -40,6 +40,8 @@ def render_markdown(plan: Plan) -> str:
 
 def _document(plan: Plan, table: list[Row], shown: int, fence: str) -> str:
     lines = [f"### {inline(title(plan))}", "", _summary(plan)]
+    for head, items in verdict(plan):  # before the table: a cut comment still shows them
+        lines += ["", f"**{inline(head)}**", "", *(f"- {inline(item)}" for item in items)]
     if table:
         lines += ["", *TABLE_HEAD, *(_table_line(row) for row in table[:shown])]
     hidden = len(table) - shown

@@ -2,8 +2,9 @@
 
 Every change of a plan becomes one ``Row``: its symbol, kind, label, trailing note and the
 detail lines a reviewer reads under it (a create's attributes, an update's changed
-attributes). Every string in a row has the plan's secrets masked, so a renderer that only
-reads rows cannot leak one. The JSON form does not use rows: it dumps ``Plan.data``.
+attributes). Rows read desired values in their shown form and live ones with credentials
+masked (``reconciler.secrets``), so a renderer that only reads rows cannot leak a secret.
+The JSON form does not use rows: it dumps ``Plan.data``.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.plan import AttrDiff, Change, Plan, mask, mask_pair
+from reconciler.kinds.base import Obj
+from reconciler.plan import AttrDiff, Change, Plan
+from reconciler.secrets import mask_text, show_diff, shown
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
 
 
 @dataclass(frozen=True)
 class Row:
-    """One change as a reviewer reads it; every string already masked."""
+    """One change as a reviewer reads it; no secret in any string."""
 
     action: str  # "create", "update", "delete"
     symbol: str  # "+", "~", "-"
@@ -38,14 +41,14 @@ class Row:
 
 
 def rows(plan: Plan) -> list[Row]:
-    """One row per change, in plan order, with every string masked."""
-    return [_row(change, plan.secrets) for change in plan.changes]
+    """One row per change, in plan order."""
+    return [_row(change) for change in plan.changes]
 
 
 def title(plan: Plan) -> str:
-    """``acr plan — target production (Maton connection 9e8b…dca)``, masked."""
+    """``acr plan — target production (Maton connection 9e8b…dca)``."""
     where = f" ({plan.endpoint})" if plan.endpoint else ""
-    return _masked(f"acr plan — target {plan.target}{where}", plan.secrets)
+    return f"acr plan — target {plan.target}{where}"
 
 
 def tally(plan: Plan) -> str:
@@ -64,32 +67,60 @@ def quote(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _row(change: Change, secrets: Mapping[str, str]) -> Row:
-    note = "; ".join(part for part in (change.reason, change.note) if part)
-    if change.action == "create":
-        attrs = change.desired.attrs if change.desired is not None else {}
-        details = tuple(
-            _masked(f"{name}: {value_text(mask(value, secrets))}", secrets)
-            for name, value in attrs.items()
-        )
-    else:
-        details = tuple(describe(d, secrets) for d in change.diff)
-    return Row(
-        action=change.action,
-        symbol=SYMBOLS[change.action],
-        kind=_masked(change.kind, secrets),
-        label=_masked(change.label, secrets),
-        note=_masked(note, secrets),
-        details=details,
-        source=_masked(change.source, secrets) if change.source else None,
+def verdict(plan: Plan) -> list[tuple[str, list[str]]]:
+    """The sections under the changes, as (heading, lines), masked: the objects
+    policy.protect kept, the notices, and what apply will refuse and why."""
+    out: list[tuple[str, list[str]]] = []
+    if plan.protected:
+        lines = [f"= {h.kind} {quote(h.label)}  kept by {quote(h.pattern)}" for h in plan.protected]
+        out.append(("Protected by policy.protect, left alone:", lines))
+    if plan.notices:
+        out.append(("Notes:", list(plan.notices)))
+    if plan.refusals:
+        out.append(("Apply will refuse this plan:", [r.message for r in plan.refusals]))
+    return [(head, [mask_text(line) for line in lines]) for head, lines in out]
+
+
+def impact_text(impact: Mapping[str, int | None]) -> str:
+    """``3 contacts``, ``an unknown number of deals``."""
+    return ", ".join(
+        f"{count} {what}" if count is not None else f"an unknown number of {what}"
+        for what, count in sorted(impact.items())
     )
 
 
-def describe(diff: AttrDiff, secrets: Mapping[str, str]) -> str:
-    """One detail line for a changed attribute: ``path: <what changed>``, masked."""
-    before, after, secret_changed = mask_pair(diff.before, diff.after, secrets)
+def _note(change: Change) -> str:
+    parts = [change.reason, change.note]
+    if change.impact and (change.action != "delete" or change.losses is None):
+        parts.append(f"touches {impact_text(change.impact)}")
+    return "; ".join(part for part in parts if part)
+
+
+def _row(change: Change) -> Row:
+    note = _note(change)
+    if change.action == "create":
+        attrs = shown(change.desired) if change.desired is not None else {}
+        details = tuple(f"{name}: {value_text(value)}" for name, value in attrs.items())
+    else:
+        details = tuple(describe(d, change.desired) for d in change.diff)
+    if change.hint:
+        details += (mask_text(f"hint: {change.hint}"),)
+    return Row(
+        action=change.action,
+        symbol=SYMBOLS[change.action],
+        kind=change.kind,
+        label=change.label,
+        note=note,
+        details=details,
+        source=change.source,
+    )
+
+
+def describe(diff: AttrDiff, desired: Obj | None = None) -> str:
+    """One detail line for a changed attribute: ``path: <what changed>``, shown forms only."""
+    before, after, secret_changed = show_diff(diff, desired)
     line = f"{diff.path}: {change_text(before, after)}"
-    return _masked(line + (" (secret changed)" if secret_changed else ""), secrets)
+    return line + (" (secret changed)" if secret_changed else "")
 
 
 def change_text(before: Any, after: Any) -> str:
@@ -165,7 +196,3 @@ def _is_options(value: Any) -> bool:
     return isinstance(value, list | tuple) and all(
         isinstance(v, Mapping) and "value" in v for v in value
     )
-
-
-def _masked(text: str, secrets: Mapping[str, str]) -> str:
-    return str(mask(text, secrets))

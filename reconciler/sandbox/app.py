@@ -14,6 +14,7 @@ Maton's documented statuses (400 no connection, 401 bad key, 429 rate limit) [IN
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from starlette.applications import Starlette
@@ -30,6 +31,15 @@ from reconciler.sandbox.routes import api_routes
 from reconciler.sandbox.store import MATON_APP, Connection, SandboxStore
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# The endpoints that need Deals access [R2: "The user should belong to a user group that has the
+# Deals permission"; the 403 and its body are INF, in the reference's permission shape].
+DEALS_PATH = re.compile(r"/api/3/deal(Groups|Stages|s|Group)(/|$)")
+
+
+def check_deals_access(connection: Connection, path: str) -> None:
+    if DEALS_PATH.search(path) and not connection.account.settings.get("deals_access", True):
+        detail = "You do not have permission to access deals."
+        raise ApiProblem(403, {"errors": [{"status": 403, "title": "Forbidden", "detail": detail}]})
 
 
 def maton_error(status: int, error: str, message: str, **headers: str) -> ApiProblem:
@@ -112,6 +122,7 @@ class Gate:
             check_maton_key(self.store, request, self.limits)
             connection = select_connection(self.store, request)
         self.limits.check_account(connection)
+        check_deals_access(connection, request.url.path)
         return connection
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

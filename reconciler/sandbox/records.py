@@ -20,8 +20,9 @@ ACCOUNT_TZ = timezone(timedelta(hours=-5))
 
 Row = dict[str, Any]
 
-# The three stages a new pipeline gets [V-docs DOCS:create-a-pipeline]: title and color.
-DEFAULT_STAGES = (("To Contact", "18D499"), ("In Contact", "32B0FC"), ("Follow Up", "E6CE4B"))
+# The three stages a new pipeline gets [V-docs DOCS:create-a-pipeline]; their colours are the
+# account's (``Account.settings["stage_colors"]``) [V-rec R4].
+DEFAULT_STAGE_TITLES = ("To Contact", "In Contact", "Follow Up")
 
 STAGE_DEFAULTS: Row = {
     # [V-docs OAS create-a-deal-stage request schema defaults]
@@ -34,10 +35,13 @@ STAGE_DEFAULTS: Row = {
     "cardRegion4": "contact-fullname-orgname",
     "cardRegion5": "value",
 }
+# What the default stages carry instead [V-rec R4 REC-2026 create-deal-group.test.json].
+DEFAULT_STAGE_REGION4 = "contact-fullname-acctname"
 
+# The create-field enum has no ``number``: number fields exist for deals only [R8].
 FIELD_TYPES = frozenset(
     {"text", "textarea", "date", "datetime", "dropdown", "listbox", "radio", "checkbox"}
-    | {"hidden", "number"}
+    | {"hidden"}
 )
 
 # The 25 events of GET /webhook/events [V-docs OAS get-a-list-of-webhook-events], in its order.
@@ -67,6 +71,12 @@ WEBHOOK_EVENTS = (
     "subscriber_note",
     "unsubscribe",
     "update",
+    # Beyond the reference page's 25 [V-2nd R10: Pipedream's contact-task source; OAS].
+    "contact_task_add",
+    "account_add",
+    "account_update",
+    "account_contact_add",
+    "account_contact_update",
 )
 WEBHOOK_SOURCES = ("public", "admin", "api", "system")
 
@@ -95,9 +105,10 @@ def new_list(attrs: Row) -> Row:
         "sender_url": attrs["sender_url"],
         "sender_reminder": attrs["sender_reminder"],
         "send_last_broadcast": 0,
-        "carboncopy": None,
-        "subscription_notify": None,
-        "unsubscription_notify": None,
+        # "" as recorded [V-rec R6 REC-2026 update-list]; the docs' examples show null
+        "carboncopy": "",
+        "subscription_notify": "",
+        "unsubscription_notify": "",
         "user": 1,
         "channel": "email",
         "cdate": now(),
@@ -154,7 +165,7 @@ def new_pipeline(title: str, currency: str, attrs: Row | None = None) -> Row:
         "currency": currency,
         "allgroups": 1,
         "allusers": 0,
-        "autoassign": 1,
+        "autoassign": 0,  # as recorded [V-rec R4]; the docs' example shows 1
         "cdate": stamp,
         "udate": stamp,
     }
@@ -180,14 +191,30 @@ def new_stage(group: int, title: str, order: int, attrs: Row | None = None) -> R
     return row
 
 
-def default_stages(group: int) -> list[Row]:
-    """The auto-created stages: ``cdate`` and ``udate`` are null [V-docs OAS create-a-pipeline]."""
+def default_stages(group: int, colors: list[str]) -> list[Row]:
+    """The auto-created stages: ``cdate`` and ``udate`` are null [V-docs OAS create-a-pipeline],
+    the colours are the account's and ``cardRegion4`` differs [V-rec R4]."""
     rows = []
-    for order, (title, color) in enumerate(DEFAULT_STAGES, start=1):
+    for order, title in enumerate(DEFAULT_STAGE_TITLES, start=1):
+        color = colors[(order - 1) % len(colors)] if colors else STAGE_DEFAULTS["color"]
         row = new_stage(group, title, order, {"color": color})
+        row["cardRegion4"] = DEFAULT_STAGE_REGION4
         row["cdate"] = row["udate"] = None
         rows.append(row)
     return rows
+
+
+def default_groups() -> list[tuple[int, Row]]:
+    """The user groups of a recorded account: admin (id 3) and one other; no group 1 [V-rec R1].
+    The second group of REC-2020 was made by its test; here it is an ordinary group [INF]."""
+    return [
+        (3, new_group("Admin", "This is a group for admin users", True)),
+        (4, new_group("Sales", "Sales team", False)),
+    ]
+
+
+def new_group(title: str, descript: str, admin: bool) -> Row:
+    return {"title": title, "descript": descript, "p_admin": int(admin), "sdate": now()}
 
 
 def new_deal(attrs: Row) -> Row:

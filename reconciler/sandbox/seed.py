@@ -7,6 +7,7 @@ Ids and timestamps are optional and assigned on load.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +28,7 @@ from reconciler.sandbox.records import (
     new_field,
     new_field_option,
     new_field_rel,
+    new_group,
     new_list,
     new_pipeline,
     new_stage,
@@ -131,6 +133,13 @@ class SeedContact(_Seed):
     id: int | None = None
 
 
+class SeedGroup(_Seed):
+    id: int
+    title: str
+    admin: bool = False  # p_admin
+    description: str = ""
+
+
 class SeedConnection(_Seed):
     connection_id: str | None = None
     status: Literal["ACTIVE", "PENDING", "FAILED"] = "ACTIVE"
@@ -142,6 +151,13 @@ class SeedConnection(_Seed):
     pipelines: list[SeedPipeline] = []
     webhooks: list[SeedWebhook] = []
     contacts: list[SeedContact] = []
+    # None: the recorded groups (admin id 3, and 4); the user is in ``user_group`` (default:
+    # the first admin group).
+    groups: list[SeedGroup] | None = None
+    user_group: int | None = None
+    deals_access: bool = True
+    stage_colors: list[str] | None = Field(default=None, min_length=1)
+    webhook_events: list[str] | None = None
 
 
 class SeedFile(_Seed):
@@ -231,6 +247,7 @@ class _Builder:
 
     def build(self, seed: SeedConnection) -> Account:
         self.reserve(seed)
+        self.settings(seed)
         for tag in seed.tags:
             entry = SeedTag(name=tag) if isinstance(tag, str) else tag
             row = new_tag(entry.name, entry.type, entry.description)
@@ -248,6 +265,31 @@ class _Builder:
         for hook in seed.webhooks:
             self.webhook(hook)
         return self.account
+
+    def settings(self, seed: SeedConnection) -> None:
+        settings = self.account.settings
+        settings["deals_access"] = seed.deals_access
+        if seed.stage_colors is not None:
+            bad = [c for c in seed.stage_colors if not re.fullmatch(r"[0-9A-Fa-f]{6}", c)]
+            if bad:
+                raise ValueError(f"stage_colors: not six hex digits: {bad}")
+            settings["stage_colors"] = [c.upper() for c in seed.stage_colors]
+        if seed.webhook_events is not None:
+            unknown = sorted(set(seed.webhook_events) - set(WEBHOOK_EVENTS))
+            if unknown:
+                raise ValueError(f"webhook_events: unknown events {unknown}")
+            settings["webhook_events"] = list(seed.webhook_events)
+        if seed.groups is not None:
+            self.account.tables["groups"].clear()
+            self.account.tables["userGroups"].clear()
+            for group in seed.groups:
+                self.add("groups", new_group(group.title, group.description, group.admin), group.id)
+            admins = [g.id for g in seed.groups if g.admin]
+            chosen = seed.user_group if seed.user_group is not None else next(iter(admins), None)
+            if chosen is not None:
+                if self.account.get("groups", chosen) is None:
+                    raise ValueError(f"user_group: no group with id {chosen}")
+                self.add("userGroups", {"userid": 1, "groupid": chosen}, None)
 
     def list_id(self, stringid: str) -> int:
         for row in self.account.rows("lists"):
@@ -295,7 +337,7 @@ class _Builder:
     def pipeline(self, seed: SeedPipeline) -> None:
         row = self.add("dealGroups", new_pipeline(seed.title, seed.currency), seed.id, seed.cdate)
         if seed.stages is None:
-            for stage in default_stages(row["id"]):
+            for stage in default_stages(row["id"], self.account.settings["stage_colors"]):
                 self.add("dealStages", stage, None)
             return
         for order, item in enumerate(seed.stages, start=1):

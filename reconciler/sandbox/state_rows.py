@@ -29,7 +29,10 @@ from reconciler.sandbox.records import (
     new_webhook,
 )
 
-TIMESTAMPS = frozenset({"cdate", "udate", "mdate"})  # null on some rows (default stages)
+# Text columns that the routes read as text (names, identities): never null. Other text
+# columns may be null (timestamps of default stages, a list's notification addresses).
+NAMES = frozenset({"tag", "tagType", "name", "stringid", "title", "perstag", "type", "url"})
+NAMES |= {"email", "value", "label", "currency"}
 MAX_SHOWN = 5
 
 
@@ -87,7 +90,7 @@ def _column_problems(proto: Row, row: Row) -> list[str]:
             problems.append(f"{column!r} is missing")
             continue
         value = row[column]
-        if value is None and (example is None or column in TIMESTAMPS):
+        if value is None and (example is None or column not in NAMES):
             continue
         wanted = _type_name(example)
         if wanted and not _fits(example, value):

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from reconciler.errors import ConfigError
-from reconciler.sandbox.records import Row, new_user
+from reconciler.sandbox.records import Row, default_groups, new_user
 from reconciler.sandbox.state_rows import row_problems, summarise
 
 STATE_FORMAT = "acr-sandbox-state/1"
@@ -44,9 +44,25 @@ TABLES = (
     "deals",
     "contacts",
     "contactTags",
+    "contactLists",
+    "fieldValues",
     "webhooks",
     "users",
+    "groups",
+    "userGroups",
 )
+
+# What sets one account apart from another, beyond its rows (see docs/sandbox.md):
+# - deals_access: False answers 403 on the deals endpoints, as for a user or a plan without
+#   Deals access [R2];
+# - stage_colors: the colours of a new pipeline's default stages, which differ between
+#   accounts [V-rec R4: REC-2026 19CCA3/5487FF/FBD965, REC-2020 18D499/32B0FC...];
+# - webhook_events: the events GET /webhook/events lists (None: every known one) [R10].
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "deals_access": True,
+    "stage_colors": ["19CCA3", "5487FF", "FBD965"],
+    "webhook_events": None,
+}
 
 
 def utc_now() -> str:
@@ -61,6 +77,7 @@ class Account:
         self.name = name
         self.tables: dict[str, dict[int, Row]] = {table: {} for table in TABLES}
         self.counters: dict[str, int] = {table: 0 for table in TABLES}
+        self.settings: dict[str, Any] = dict(DEFAULT_SETTINGS)
 
     @property
     def link_base(self) -> str:
@@ -99,14 +116,24 @@ class Account:
             "name": self.name,
             "counters": dict(self.counters),
             "tables": {table: self.rows(table) for table in TABLES},
+            "settings": dict(self.settings),
         }
 
     @classmethod
     def empty(cls, name: str = "sandbox") -> Account:
-        """A new account with its one user (``GET /users/me`` answers id "1")."""
+        """A new account with its one user (``GET /users/me`` answers id "1") and the user
+        groups recorded accounts have: the admin group is id 3 and there is no group 1 [V-rec
+        R1: REC-2020 ActiveCampaign_API_Groups, REC-2021 GroupGateway]."""
         account = cls(name)
         account.insert("users", new_user())
+        add_default_groups(account)
         return account
+
+
+def add_default_groups(account: Account) -> None:
+    for ident, row in default_groups():
+        account.insert("groups", row, ident)
+    account.insert("userGroups", {"userid": 1, "groupid": 3})
 
 
 @dataclass
@@ -141,6 +168,7 @@ class _AccountState(BaseModel):
     name: str
     counters: dict[str, int]
     tables: dict[str, list[Any]]  # rows are checked by state_rows
+    settings: dict[str, Any] = {}
 
 
 class _ConnectionState(BaseModel):
@@ -289,6 +317,9 @@ def _connection_from_state(state: _ConnectionState) -> Connection:
     for table, count in state.account.counters.items():
         if table in account.counters:
             account.counters[table] = max(account.counters[table], count)
+    if "groups" not in state.account.tables:  # a state file from before user groups
+        add_default_groups(account)
+    account.settings.update(state.account.settings)
     return Connection(
         connection_id=state.connection_id,
         api_token=state.api_token,

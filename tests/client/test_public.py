@@ -35,4 +35,5 @@ def test_client_satisfies_the_api_protocol() -> None:
         "retries",
         "sleep",
         "on_retry",
+        "request_hooks",
     ]

@@ -246,33 +246,39 @@ def test_a_create_that_never_lands_stops_after_the_retries(
     assert client.stats == {"POST": 3, "retries": 2}
 
 
-def test_one_403_on_a_direct_get_is_retried(make_client: Callable[..., Client]) -> None:
-    client = make_client()
-    with respx.mock(base_url=DIRECT_API) as mock:
-        mock.get("/tags").side_effect = [httpx.Response(403, json={"message": "Forbidden"}), OK]
+@pytest.mark.parametrize("maton", [True, False])
+def test_403s_on_a_get_are_retried_in_both_modes(
+    make_client: Callable[..., Client], maton: bool
+) -> None:
+    """[R11] AC raises 403 intermittently; Maton passes AC's 403s through."""
+    client = make_client(maton_endpoint() if maton else direct_endpoint())
+    forbidden = httpx.Response(403, json={"message": "Forbidden"})
+    with respx.mock(base_url=MATON_API if maton else DIRECT_API) as mock:
+        mock.get("/tags").side_effect = [forbidden, forbidden, OK]
         assert call(client, "get", "/tags") == {"tags": []}
-    assert client.stats == {"GET": 2, "retries": 1}
+    assert client.stats == {"GET": 3, "retries": 2}
 
 
-def test_a_second_403_is_an_auth_error(make_client: Callable[..., Client]) -> None:
+def test_a_persistent_403_is_a_permission_problem_naming_the_path(
+    make_client: Callable[..., Client],
+) -> None:
     client = make_client()
     with respx.mock(base_url=DIRECT_API) as mock:
         mock.get("/tags").respond(403, json={"message": "Forbidden"})
-        with pytest.raises(AuthError):
+        with pytest.raises(AuthError) as raised:
             call(client, "get", "/tags")
-    assert client.stats == {"GET": 2, "retries": 1}
+    assert client.stats == {"GET": 3, "retries": 2}
+    assert "still forbidden after 3 attempts, so this is a permission problem" in str(raised.value)
+    assert "may not read /tags" in str(raised.value)
 
 
-@pytest.mark.parametrize("maton", [True, False])
-def test_403_is_not_retried_through_maton_or_on_writes(
-    make_client: Callable[..., Client], maton: bool
-) -> None:
-    client = make_client(maton_endpoint() if maton else direct_endpoint())
-    method, base = ("get", MATON_API) if maton else ("put", DIRECT_API)
-    with respx.mock(base_url=base) as mock:
+@pytest.mark.parametrize("method", ["put", "patch", "create", "delete"])
+def test_403_is_not_retried_on_writes(make_client: Callable[..., Client], method: str) -> None:
+    client = make_client()
+    with respx.mock(base_url=DIRECT_API) as mock:
         mock.route(path__regex="/tags").respond(403, json={"message": "Forbidden"})
         with pytest.raises(AuthError):
-            call(client, method, "/tags", *(() if maton else ({},)))
+            call(client, method, "/tags", *(() if method == "delete" else ({},)))
     assert client.stats["retries"] == 0
 
 

@@ -52,28 +52,29 @@ def test_string_typed_numbers_compare_equal_to_manifest_values():
     assert diff(want, live(dealGroups=([row], {"dealStages": stages}))).changes == []
 
 
-def test_new_pipeline_reuses_its_default_stages():
+def test_new_pipelines_stages_are_creates_that_say_they_reuse_the_defaults():
+    """[V-rec R4] the default stages' attributes are the account's: the plan assumes none of
+    them, and says which call apply makes instead of a POST."""
     want = desired("pipelines", title="Sales", stages=["Lead", "In Contact", "Won", "Lost"])
     result = diff(want, [])
-    summary = [(c.action, c.kind, c.key, c.note) for c in result.changes]
+    summary = [(c.action, c.kind, c.key) for c in result.changes]
     assert summary == [
-        ("create", "pipeline", "sales", None),
-        ("update", "stage", "sales/lead", 'reuses the default stage "To Contact"'),
-        ("update", "stage", "sales/won", 'reuses the default stage "Follow Up"'),
-        ("create", "stage", "sales/lost", None),
+        ("create", "pipeline", "sales"),
+        ("create", "stage", "sales/lead"),
+        ("create", "stage", "sales/in contact"),
+        ("create", "stage", "sales/won"),
+        ("create", "stage", "sales/lost"),
     ]
-    won = result.changes[2]
-    assert won.live is not None and won.live.key == "sales/follow up"
-    assert [(d.path, d.after) for d in won.diff] == [("title", "Won")]
+    pipeline, lead = result.changes[0], result.changes[1]
+    assert pipeline.note is not None and "the first 4 listed stage(s) reuse them" in pipeline.note
+    assert "any left over are deleted" in pipeline.note
+    assert lead.note is not None and lead.note.startswith("reuses default stage 1 ")
 
 
-def test_new_pipeline_with_one_stage_deletes_the_other_defaults():
-    result = diff(desired("pipelines", title="Sales", stages=["Lead"]), [])
-    deletes = [(c.key, c.reason) for c in result.changes if c.action == "delete"]
-    assert deletes == [
-        ("sales/in contact", "a default stage of the new pipeline, not listed"),
-        ("sales/follow up", "a default stage of the new pipeline, not listed"),
-    ]
+def test_stage_creates_in_an_existing_pipeline_have_no_reuse_note():
+    want = desired("pipelines", title="Sales", stages=["Lead", "Closed Won", "New"])
+    result = diff(want, _sales_live())
+    assert [(c.action, c.key, c.note) for c in result.changes] == [("create", "sales/new", None)]
 
 
 def _sales_live() -> list[Obj]:
@@ -123,14 +124,20 @@ def test_stages_of_unmanaged_pipelines_are_unmanaged():
 
 
 def test_field_options_and_lists_from_sideloads():
-    lists = [{"id": "3", "stringid": "newsletter", "name": "News", "sender_url": "u",
+    lists = [{"id": "3", "stringid": "newsletter", "name": "News", "sender_url": "https://u.example",
               "sender_reminder": "r", "send_last_broadcast": "0"}]  # fmt: skip
     field = {"id": "7", "title": "Plan", "perstag": "PLAN", "type": "dropdown", "descript": None,
              "defval": None}  # fmt: skip
     options = [{"id": "1", "field": "7", "value": "free", "label": "Free", "orderid": "1"}]
     rels = [{"id": "5", "field": "7", "relid": "3"}]
     have = live(lists=lists, fields=([field], {"fieldOptions": options, "fieldRels": rels}))
-    want = desired("lists", stringid="newsletter", name="News", sender_url="u", sender_reminder="r")
+    want = desired(
+        "lists",
+        stringid="newsletter",
+        name="News",
+        sender_url="https://u.example",
+        sender_reminder="r",
+    )
     options = [{"value": "free", "label": "Free"}, "Pro"]
     want += desired("fields", title="Plan", type="dropdown", options=options, lists=["newsletter"])
     (change,) = diff(want, have).changes
@@ -158,7 +165,7 @@ def test_webhook_events_compare_as_sets_and_list_ids_as_stringids():
             "id": "3",
             "stringid": "newsletter",
             "name": "N",
-            "sender_url": "u",
+            "sender_url": "https://u.example",
             "sender_reminder": "r",
         }
     ]
@@ -166,7 +173,13 @@ def test_webhook_events_compare_as_sets_and_list_ids_as_stringids():
             "sources": ["public"], "listid": "3", "links": []}  # fmt: skip
     want = desired("webhooks", name="CRM", url="https://x", events=["subscribe", "unsubscribe"],
                    sources=["public"], list="newsletter")  # fmt: skip
-    want += desired("lists", stringid="newsletter", name="N", sender_url="u", sender_reminder="r")
+    want += desired(
+        "lists",
+        stringid="newsletter",
+        name="N",
+        sender_url="https://u.example",
+        sender_reminder="r",
+    )
     assert diff(want, live(lists=lists, webhooks=[hook])).changes == []
 
 

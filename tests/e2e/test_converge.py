@@ -54,7 +54,6 @@ ONE_ATTRIBUTE: list[tuple[str, Any, str, str]] = [
     ("lists.0.subscription_notify", "n@example.com", "list", "subscription_notify"),
     ("lists.0.unsubscription_notify", "u@example.com", "list", "unsubscription_notify"),
     ("fields.0.title", "Subscription Plan", "field", "title"),
-    ("fields.0.type", "radio", "field", "type"),
     ("fields.0.description", "The plan", "field", "description"),
     ("fields.0.default", "pro", "field", "default"),
     ("fields.0.options", ["free", "pro", "enterprise"], "field", "options"),

@@ -54,13 +54,12 @@ def test_apply_under_faults_converges_within_two_runs(
     account = store.connections[0].account
     deals, contact_tags = len(account.rows("deals")), len(account.rows("contactTags"))
     faults = FaultOptions(0.15, seed)
-    faulty = sandbox_factory(store=store, faults=faults)
+    faulty = sandbox_factory(store=store, inject_faults=faults)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("MATON_API_KEY", raising=False)
-    monkeypatch.delenv("MATON_CONNECTION", raising=False)
-    # Direct mode: the client already retries a direct read's 403 [R11].
-    monkeypatch.setenv("ACTIVECAMPAIGN_URL", faulty.url)
-    monkeypatch.setenv("ACTIVECAMPAIGN_API_TOKEN", faulty.token)
+    for name in ("MATON_CONNECTION", "ACTIVECAMPAIGN_URL", "ACTIVECAMPAIGN_API_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MATON_API_KEY", faulty.key)
+    monkeypatch.setenv("MATON_GATEWAY_URL", faulty.url)
     monkeypatch.setenv("ACR_RATE_LIMIT", "500")
     monkeypatch.setenv("ACR_TIMEOUT", "0.5")  # an injected timeout costs this much
     monkeypatch.setenv("HOOK_TOKEN", "fault-test-token")
@@ -85,7 +84,7 @@ def test_apply_under_faults_converges_within_two_runs(
     assert sum(faults.met.values()) > 0
 
     clean = sandbox_factory(store=store)  # the same account, without faults
-    monkeypatch.setenv("ACTIVECAMPAIGN_URL", clean.url)
+    monkeypatch.setenv("MATON_GATEWAY_URL", clean.url)
     code, err = acr(capsys, *project, "plan", manifests, "--detailed-exitcode")
     assert code == 0, err  # the exact desired state
     for kind, keys in identities(store).items():

@@ -55,13 +55,15 @@ def test_removed_objects_are_left_alone_and_counted(applied: Acr) -> None:
     del data["webhooks"], data["tags"]
     applied.write("all.yaml", dump(data))
     plan = applied.plan()
-    assert plan["changes"] == [] and plan["summary"]["unmanaged"] == 2
+    # Sections neither managed nor pruned are not even read [R2], so nothing is counted.
+    assert plan["changes"] == [] and plan["summary"]["unmanaged"] == 0
+    assert len(applied.rows("tags")) == 1 and len(applied.rows("webhooks")) == 1
 
 
 def test_removed_objects_are_deleted_when_their_section_is_pruned(applied: Acr) -> None:
     applied.project("manifests: [manifests]\npolicy: {prune: [tags, webhooks]}\n")
     data = manifest()
-    del data["webhooks"], data["tags"]
+    data["webhooks"], data["tags"] = [], []
     applied.write("all.yaml", dump(data))
     plan = applied.plan()
     assert sorted(changes(plan)) == [
@@ -83,7 +85,7 @@ def test_a_pruned_tag_says_how_many_contacts_lose_it(applied: Acr) -> None:
         )
     applied.project("manifests: [manifests]\npolicy: {prune: [tags]}\n")
     data = manifest()
-    del data["tags"]
+    data["tags"] = []
     applied.write("all.yaml", dump(data))
     text = applied("plan").out
     assert '- tag "VIP"' in text and "1 contacts lose the tag" in text
@@ -140,7 +142,7 @@ def test_a_pruned_pipeline_with_deals_is_refused(applied: Acr) -> None:
     _add_deals(applied, "Lead", 2)
     applied.project("manifests: [manifests]\npolicy: {prune: [pipelines]}\n")
     data = manifest()
-    del data["pipelines"]
+    data["pipelines"] = []
     applied.write("all.yaml", dump(data))
     result = applied("plan")
     assert result.code == 1 and 'pipeline "Sales": 2 deals would be deleted' in result.err

@@ -64,9 +64,17 @@ def test_renamed_from_may_not_name_an_object_that_is_kept(write: Write) -> None:
     ]
 
 
-def test_renamed_from_its_own_name_is_harmless(write: Write) -> None:
+def test_renamed_from_its_own_name_in_another_case_is_harmless(write: Write) -> None:
     write("t.yaml", "tags:\n  - {name: Gold, renamed_from: [GOLD]}\n")
     assert keys(load("t.yaml")) == [("tag", "contact:gold")]
+
+
+def test_renamed_from_its_own_name_is_an_error(write: Write) -> None:
+    write("t.yaml", "tags:\n  - {name: Gold, renamed_from: [Old, Gold]}\n")
+    assert problems("t.yaml") == [
+        't.yaml:2:38: tags[0].renamed_from[1]: tag "Gold": renamed_from names the tag itself; '
+        "remove it"
+    ]
 
 
 def test_dangling_references_suggest_the_closest_list(write: Write) -> None:

@@ -213,13 +213,20 @@ def test_a_file_named_explicitly_is_read_whatever_its_name(write: Write) -> None
     assert keys(load("acr.yaml")) == [("tag", "contact:t")]
 
 
-def test_empty_files_comments_and_empty_sections_are_fine(write: Write) -> None:
-    write("empty.yaml", "")
+def test_comments_and_empty_sections_are_fine(write: Write) -> None:
     write("comment.yaml", "# yaml-language-server: $schema=schemas/manifest.schema.json\n")
     write("sections.yaml", "tags:\nlists: []\n")
-    desired = load("empty.yaml", "comment.yaml", "sections.yaml")
+    desired = load("comment.yaml", "sections.yaml")
     assert desired.objects == ()
-    assert desired.files == ("empty.yaml", "comment.yaml", "sections.yaml")
+    assert desired.files == ("comment.yaml", "sections.yaml")
+
+
+def test_an_empty_file_is_a_problem(write: Write) -> None:
+    write("empty.yaml", " \n")
+    assert problems("empty.yaml") == [
+        "empty.yaml:1:1: the file is empty; add a section (tags, lists, fields, pipelines, "
+        "webhooks) or remove the file"
+    ]
 
 
 def test_files_outside_the_current_directory_show_absolute_paths(

@@ -33,7 +33,7 @@ def test_bad_characters_are_located(workdir: Path) -> None:
 def test_non_utf8_files_are_a_problem(workdir: Path) -> None:
     (workdir / "latin.yaml").write_bytes("tags: [{name: caf\xe9}]\n".encode("latin-1"))
     assert problems("latin.yaml") == [
-        "latin.yaml: not UTF-8 text (byte 17); save the file as UTF-8",
+        "latin.yaml:1:18: not UTF-8 text (byte 0xe9); save the file as UTF-8",
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reconciler.errors import ManifestError
+from reconciler.manifest import load_manifests
 
 from .helpers import Write, load, problems
 
@@ -116,11 +117,44 @@ def test_a_failed_substitution_does_not_also_fail_validation(write: Write) -> No
     assert len(problems("h.yaml")) == 1
 
 
-def test_empty_env_values_are_used_but_not_recorded_as_secrets(write: Write) -> None:
+def test_an_empty_env_value_is_an_error_naming_the_variable(write: Write) -> None:
     write("h.yaml", hook("https://x/?t=${env.EMPTY}"))
-    desired = load("h.yaml", env={"EMPTY": ""})
-    assert desired.objects[0].attrs["url"] == "https://x/?t="
-    assert desired.secrets == {}
+    assert problems("h.yaml", env={"EMPTY": ""}) == [
+        'h.yaml:3:10: webhooks[0].url: environment variable "EMPTY" is empty; set it to the '
+        "value to use (acr would send nothing in its place)"
+    ]
+
+
+def test_the_shown_form_keeps_each_reference_where_it_was_substituted(write: Write) -> None:
+    write("h.yaml", hook("https://${vars.host}/webhook?e=${env.E}&f=$${env.E}"))
+    (obj,) = load("h.yaml", vars={"host": "h.example"}, env={"E": "e"}).objects
+    assert obj.attrs["url"] == "https://h.example/webhook?e=e&f=${env.E}"
+    assert obj.shown is not None
+    assert obj.shown["url"] == "https://h.example/webhook?e=${env.E}&f=$${env.E}"
+    assert obj.shown["name"] == "Hook"  # the one-letter secret "e" is nowhere else
+
+
+def test_objects_without_secrets_have_no_shown_form(write: Write) -> None:
+    write("h.yaml", hook("https://x/"))
+    (obj,) = load("h.yaml").objects
+    assert obj.shown is None
+
+
+def test_offline_loading_reads_no_environment_value(write: Write) -> None:
+    write("h.yaml", hook("${env.URL}", extra="    list: news\n"))
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(["h.yaml"], env={"URL": "ftp://not-checked"}, read_env=False)
+    (problem,) = caught.value.problems  # the url's value is unknown offline: not checked
+    assert 'list "news" is not defined' in problem.message
+    write("h.yaml", hook("https://x/?t=${env.UNSET}&u=${env.ALSO_UNSET}"))
+    desired = load_manifests(["h.yaml"], env={}, read_env=False)
+    assert desired.env_names == ("ALSO_UNSET", "UNSET") and desired.secrets == {}
+
+
+def test_offline_loading_still_checks_reference_syntax(write: Write) -> None:
+    write("h.yaml", hook("https://x/?t=${env.BAD-NAME}"))
+    with pytest.raises(ManifestError, match='"BAD-NAME" is not an environment variable name'):
+        load_manifests(["h.yaml"], env={}, read_env=False)
 
 
 def _message(path: str, env: dict[str, str]) -> str:
@@ -140,25 +174,36 @@ def test_secret_values_never_appear_in_validation_messages(write: Write) -> None
     assert 'tags[0].type: tag "t": the value is not one of: contact, template' in message
 
 
-def test_secret_values_are_masked_in_reference_messages(write: Write) -> None:
+MISPLACED = (
+    "${env.TOKEN} is used where acr cannot keep it secret: in a name, an identity or a "
+    "reference (plans print them), or in a value acr rewrites. Use ${env.*} in values such as "
+    "url or description, or use ${vars.*}"
+)
+
+
+def test_a_secret_cannot_be_a_reference(write: Write) -> None:
     write("h.yaml", hook("https://x", extra="    list: ${env.TOKEN}\n"))
     message = _message("h.yaml", {"TOKEN": SECRET})
     assert SECRET not in message
-    assert 'h.yaml:6:11: webhooks[0].list: webhook "Hook": list "***" is not defined' in message
+    assert f"h.yaml:6:11: webhooks[0].list: {MISPLACED}" in message
 
 
-def test_secret_values_never_name_an_object_in_messages(write: Write) -> None:
-    write("h.yaml", hook("https://x", name="${env.TOKEN}", extra="    colour: red\n"))
-    message = _message("h.yaml", {"TOKEN": SECRET})
-    assert SECRET not in message
-    assert 'h.yaml:6:5: webhooks[0].colour: unknown key "colour"' in message
-
-
-def test_secret_values_are_masked_in_cross_check_messages(write: Write) -> None:
+def test_a_secret_cannot_name_an_object_and_is_not_cross_checked(write: Write) -> None:
     write("a.yaml", hook("https://x", name="'${env.TOKEN}'"))
     write("b.yaml", hook("https://y", name="'${env.TOKEN}'"))
     message = _message(".", {"TOKEN": SECRET})
-    assert SECRET not in message
-    assert 'b.yaml:2:5: webhooks[0]: webhook "***" is defined twice: here and at a.yaml:2:5' in (
-        message
-    )
+    assert SECRET not in message and "defined twice" not in message
+    assert f"a.yaml:2:11: webhooks[0].name: {MISPLACED}" in message
+    assert f"b.yaml:2:11: webhooks[0].name: {MISPLACED}" in message
+
+
+def test_a_secret_that_the_kind_rewrites_is_refused(write: Write) -> None:
+    write("f.yaml", "fields:\n  - title: Plan\n    type: text\n    perstag: ${env.TOKEN}\n")
+    message = _message("f.yaml", {"TOKEN": "lower"})
+    assert "lower" not in message and "fields[0].perstag: ${env.TOKEN} is used where" in message
+
+
+def test_a_secret_in_a_description_is_fine(write: Write) -> None:
+    write("t.yaml", "tags:\n  - name: VIP\n    description: 'key ${env.TOKEN}'\n")
+    (tag,) = load("t.yaml", env={"TOKEN": "V"}).objects
+    assert tag.shown == {"name": "VIP", "type": "contact", "description": "key ${env.TOKEN}"}

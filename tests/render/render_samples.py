@@ -7,18 +7,19 @@ a secret (``HOOK_TOKEN``) whose value must never appear in any rendered form.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from reconciler.kinds.base import Obj
-from reconciler.plan import AttrDiff, Change, Plan
+from reconciler.plan import AttrDiff, Change, Held, Plan, Refusal
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE_ENV = "ACR_UPDATE_GOLDEN"
 
 HOOK_TOKEN = "s3cr3t-hook-value-9f2c"
 OLD_HOOK_TOKEN = "old-token-1234-abcd"
-SECRETS = {"HOOK_TOKEN": HOOK_TOKEN}
+REFERENCE = "${env.HOOK_TOKEN}"
 
 
 def check_golden(name: str, text: str) -> None:
@@ -43,6 +44,14 @@ def update(
 ) -> Change:
     diffs = tuple(AttrDiff(path, before, after) for path, before, after in diff)
     return Change("update", kind, key, label, id=id, diff=diffs, **more)
+
+
+def with_secret(change: Change, **shown: Any) -> Change:
+    """``change`` whose desired object shows ``shown`` in place of the attributes given
+    (as the loader records a ${env.NAME} substitution)."""
+    attrs = dict(change.desired.attrs) if change.desired else {d.path: d.after for d in change.diff}
+    desired = Obj(change.kind, change.key, change.label, attrs, shown={**attrs, **shown})
+    return replace(change, desired=desired)
 
 
 def delete(kind: str, key: str, label: str, id: str, reason: str, **more: Any) -> Change:
@@ -118,27 +127,27 @@ def sample_changes() -> tuple[Change, ...]:
             ("width", 280, 300),
             source="manifests/pipelines.yaml:14",
         ),
-        create(
+        with_secret(create(
             "webhook", "CRM sync", "CRM sync", "manifests/webhooks.yaml:1",
             name="CRM sync", url=hook + HOOK_TOKEN, events=["deal_add", "deal_update"],
             sources=["api", "public"], list="newsletter",
-        ),
-        update(
+        ), url=hook + REFERENCE),
+        with_secret(update(
             "webhook", "Deal alerts", "Deal alerts", "5",
             ("url", hook + OLD_HOOK_TOKEN, hook + HOOK_TOKEN),
             ("events", ["deal_add", "sent"], ["deal_add", "open"]),
             ("list", "newsletter", None),
             source="manifests/webhooks.yaml:9",
-        ),
+        ), url=hook + REFERENCE),
         delete("webhook", "Old hook", "Old hook", "7", "pruned: not in the manifests"),
         delete(
             "stage", "sales/closed won", "Sales / Closed Won", "24",
             'not listed in pipeline "Sales"', note='3 deals move to "Won" first',
-            move_to=("stage", "sales/won"), dependents=3,
+            move_to=("stage", "sales/won"), impact={"deals": 3},
         ),
         delete(
             "tag", "contact:trial", "Trial", "40", "pruned: not in the manifests",
-            note="12 contacts lose the tag", dependents=12,
+            note="12 contacts lose the tag", impact={"contacts": 12},
         ),
     )  # fmt: skip
 
@@ -149,8 +158,38 @@ def sample_plan() -> Plan:
         unmanaged=14,
         target="production",
         endpoint="Maton connection 9e8b…dca",
-        secrets=dict(SECRETS),
         inputs={"manifests": "sha256:manifests", "account": "sha256:account"},
+    )
+
+
+def refused_plan() -> Plan:
+    """A plan the safety gate refused: protected objects, a notice, a hint, refusals."""
+    changes = (
+        replace(
+            create("tag", "contact:vip customer", "VIP Customer", "manifests/tags.yaml:2",
+                   name="VIP Customer", type="contact", description="Top"),
+            hint='if this is "VIP" renamed, add `renamed_from: ["VIP"]` to it',
+        ),
+        update("field", "PLAN", "PLAN", "3", ("options", [{"value": "a", "label": "a"}], []),
+               impact={"contacts": 4}),
+        delete("tag", "contact:vip", "VIP", "1", "pruned: not in the manifests"),
+        delete("pipeline", "old", "Old", "2", "pruned: not in the manifests",
+               impact={"deals": None}),
+    )  # fmt: skip
+    refusals = (
+        Refusal("count-unknown", 'pipeline "Old": the account cannot say how many deals it '
+                "holds", ('pipeline "Old"',)),
+        Refusal("delete-limit", "the plan deletes 2 objects, more than policy.max_deletes (1) "
+                "allows", needs="--allow-deletes 2"),
+    )  # fmt: skip
+    return Plan(
+        changes=changes,
+        unmanaged=3,
+        target="production",
+        inputs={"manifests": "sha256:manifests", "account": "sha256:account"},
+        refusals=refusals,
+        protected=(Held("tag", "contact:vip gold", "VIP Gold", "9", "tags:VIP*"),),
+        notices=("policy.prune names webhooks, but no manifest has a `webhooks:` section",),
     )
 
 

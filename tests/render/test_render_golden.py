@@ -9,13 +9,24 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from render_samples import HOOK_TOKEN, OLD_HOOK_TOKEN, check_golden, empty_plan, sample_plan
+from render_samples import (
+    HOOK_TOKEN,
+    OLD_HOOK_TOKEN,
+    check_golden,
+    empty_plan,
+    refused_plan,
+    sample_plan,
+)
 
 from reconciler.plan import Plan
 from reconciler.render import FORMATS, render
 
 SUFFIX = {"text": "txt", "json": "json", "markdown": "md"}
-PLANS: dict[str, Callable[[], Plan]] = {"plan": sample_plan, "empty": empty_plan}
+PLANS: dict[str, Callable[[], Plan]] = {
+    "plan": sample_plan,
+    "empty": empty_plan,
+    "refused": refused_plan,
+}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

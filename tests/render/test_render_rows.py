@@ -5,14 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from render_samples import HOOK_TOKEN, SECRETS, create, delete, option, sample_plan, update
+from render_samples import HOOK_TOKEN, create, delete, option, sample_plan, update
 
+from reconciler.kinds.base import Obj
 from reconciler.plan import AttrDiff, Plan
-from reconciler.render.rows import Row, describe, mask_pair, rows
+from reconciler.render.rows import Row, describe, rows
+
+REF = "${env.HOOK_TOKEN}"
 
 
-def line(before: Any, after: Any, secrets: dict[str, str] | None = None) -> str:
-    return describe(AttrDiff("x", before, after), secrets or {})
+def line(before: Any, after: Any, shown: Any = None) -> str:
+    """The detail line of attribute x; ``shown`` is the desired value's shown form."""
+    desired = Obj("webhook", "k", "K", {"x": after}, shown=None if shown is None else {"x": shown})
+    return describe(AttrDiff("x", before, after), desired)
 
 
 @pytest.mark.parametrize(
@@ -61,32 +66,54 @@ def test_detail_shapes(before: Any, after: Any, expected: str) -> None:
 
 
 def test_changed_secret_shows_the_reference_on_both_sides() -> None:
-    got = line("https://h/x?t=old", f"https://h/x?t={HOOK_TOKEN}", SECRETS)
-    masked = '"https://h/x?t=${env.HOOK_TOKEN}"'
+    got = line("https://h/x?t=old", f"https://h/x?t={HOOK_TOKEN}", f"https://h/x?t={REF}")
+    masked = f'"https://h/x?t={REF}"'
     assert got == f"x: {masked} -> {masked} (secret changed)"
 
 
-def test_secret_kept_while_the_rest_changes() -> None:
-    got = line(f"https://old/x?t={HOOK_TOKEN}", f"https://new/x?t={HOOK_TOKEN}", SECRETS)
-    assert got == 'x: "https://old/x?t=${env.HOOK_TOKEN}" -> "https://new/x?t=${env.HOOK_TOKEN}"'
+def test_secret_kept_while_the_host_changes_hides_the_live_query() -> None:
+    got = line(
+        f"https://old/x?t={HOOK_TOKEN}", f"https://new/x?t={HOOK_TOKEN}", f"https://new/x?t={REF}"
+    )
+    assert got == f'x: "https://old/x?t=***" -> "https://new/x?t={REF}"'
 
 
 def test_secret_added_where_there_was_none() -> None:
-    got = line("https://h/x?t=", f"https://h/x?t={HOOK_TOKEN}", SECRETS)
-    assert got == 'x: "https://h/x?t=" -> "https://h/x?t=${env.HOOK_TOKEN}"'
+    got = line("https://h/x?t=", f"https://h/x?t={HOOK_TOKEN}", f"https://h/x?t={REF}")
+    assert got == f'x: "https://h/x?t=" -> "https://h/x?t={REF}"'
 
 
-def test_mask_pair_leaves_unknown_references_alone() -> None:
-    before, after, changed = mask_pair("a-old", "a-${env.OTHER}", SECRETS)
-    assert (before, after, changed) == ("a-old", "a-${env.OTHER}", False)
+def test_a_one_letter_secret_masks_only_where_it_was_substituted() -> None:
+    # The secret "e" appears in every other word; only the substituted place is masked.
+    got = line("webhook here", "webhook e", "webhook ${env.E}")
+    assert got == 'x: "webhook ${env.E}" -> "webhook ${env.E}" (secret changed)'
 
 
-def test_mask_pair_without_secrets() -> None:
-    assert mask_pair("a", "b", {}) == ("a", "b", False)
+def test_a_live_value_unlike_the_shown_form_is_hidden_where_a_secret_goes() -> None:
+    assert line("old-secret", "new-secret", REF) == f'x: "{REF}" -> "{REF}" (secret changed)'
+    got = line("https://a.example/old-secret", "https://b/s", f"https://b/{REF}")
+    assert got == f'x: "***" -> "https://b/{REF}"'
+
+
+def test_live_url_credentials_are_masked_unless_the_manifests_hold_them() -> None:
+    got = line("https://u:pw@h/x?token=live&a=1", "https://h/x?token=plain&a=1")
+    assert got == 'x: "https://***@h/x?token=***&a=1" -> "https://h/x?token=plain&a=1"'
+    assert (
+        line("https://h/?k=v&t=x", "https://h/?k=v")
+        == 'x: "https://h/?k=v&t=***" -> "https://h/?k=v"'
+    )
+
+
+def test_no_shown_form_means_no_secret() -> None:
+    assert line("a", "b") == 'x: "a" -> "b"'
 
 
 def test_secret_inside_a_list_is_masked() -> None:
-    assert line(["x"], ["x", f"t={HOOK_TOKEN}"], SECRETS) == 'x: + "t=${env.HOOK_TOKEN}"'
+    got = line(["x", "t=old"], ["x", f"t={HOOK_TOKEN}"], ["x", f"t={REF}"])
+    assert got == f'x: ["x", "t={REF}"] -> ["x", "t={REF}"] (secret changed)'
+    got = line(["x", "old"], ["x", f"t={HOOK_TOKEN}"], ["x", f"t={REF}"])
+    assert got == f'x: + "t={REF}", - "***"'
+    assert line(["x"], ["x", f"t={HOOK_TOKEN}"], ["x", f"t={REF}"]) == f'x: + "t={REF}"'
 
 
 def test_rows_follow_plan_order_one_per_change() -> None:
@@ -129,12 +156,6 @@ def test_update_row_note_and_details() -> None:
     assert (row.symbol, row.note, row.details) == ("~", "reuses", ('title: "To Contact" -> "A"',))
 
 
-def test_every_string_of_a_row_is_masked() -> None:
-    token = HOOK_TOKEN
-    change = update(
-        "webhook", f"k{token}", f"hook {token}", "1", (f"url{token}", "a", f"b{token}"),
-        note=f"n {token}", reason=f"r {token}", source=f"s{token}.yaml:1",
-    )  # fmt: skip
-    [row] = rows(Plan(changes=(change,), secrets=SECRETS))
-    assert token not in repr(row)
-    assert row.label == "hook ${env.HOOK_TOKEN}"
+def test_no_row_of_the_sample_plan_holds_a_secret() -> None:
+    for row in rows(sample_plan()):
+        assert HOOK_TOKEN not in repr(row)

@@ -55,7 +55,9 @@ def test_over_http_every_request_fails_at_rate_1() -> None:
     options = FaultOptions(1.0, 3)
     store = SandboxStore.open()
     with (
-        run_sandbox(store=store, rate_limit=None, maton_rate_limit=None, faults=options) as box,
+        run_sandbox(
+            store=store, rate_limit=None, maton_rate_limit=None, inject_faults=options
+        ) as box,
         httpx.Client(base_url=box.api, headers=box.maton_headers(), timeout=0.3) as client,
     ):
         outcomes = []
@@ -80,7 +82,9 @@ def test_a_write_done_then_answered_502_is_done() -> None:
     options = FaultOptions(1.0, seed)
     store = SandboxStore.open()
     with (
-        run_sandbox(store=store, rate_limit=None, maton_rate_limit=None, faults=options) as box,
+        run_sandbox(
+            store=store, rate_limit=None, maton_rate_limit=None, inject_faults=options
+        ) as box,
         box.client() as client,
     ):
         answer = client.post("/tags", content=body)

@@ -76,8 +76,6 @@ def test_every_list_endpoint_pages_with_string_totals(api: httpx.Client) -> None
     for path, key in [
         ("/lists", "lists"),
         ("/fields", "fields"),
-        ("/dealGroups", "dealGroups"),
-        ("/dealStages", "dealStages"),
         ("/webhooks", "webhooks"),
         ("/fieldRels", "fieldRels"),
         ("/contacts", "contacts"),
@@ -85,6 +83,12 @@ def test_every_list_endpoint_pages_with_string_totals(api: httpx.Client) -> None
         body = api.get(path).json()
         assert body[key] == [], path
         assert body["meta"] == {"total": "0"}, path
+
+
+def test_pipeline_and_stage_totals_are_numbers(api: httpx.Client) -> None:
+    """[V-rec R13] REC-2026: a number on /dealGroups, /dealStages, /deals."""
+    for path in ("/dealGroups", "/dealStages"):
+        assert api.get(path).json()["meta"] == {"total": 0}, path
 
 
 def test_deals_total_is_a_number(api: httpx.Client) -> None:

@@ -10,7 +10,7 @@ def create(api: httpx.Client, title: str = "Sales", **more: object) -> dict:
     answer = api.post(
         "/dealGroups", json={"dealGroup": {"title": title, "currency": "usd", **more}}
     )
-    assert answer.status_code == 200, answer.text
+    assert answer.status_code == 201, answer.text  # as recorded [V-rec R5]
     return answer.json()
 
 
@@ -25,15 +25,19 @@ def test_create_makes_the_three_default_stages(api: httpx.Client) -> None:
     assert set(body) == {"dealGroup", "dealGroupUsers", "dealGroupGroups", "dealStages"}
     stages = body["dealStages"]
     assert [(s["title"], s["color"], s["order"]) for s in stages] == [
-        ("To Contact", "18D499", "1"),
-        ("In Contact", "32B0FC", "2"),
-        ("Follow Up", "E6CE4B", "3"),
+        ("To Contact", "19CCA3", "1"),
+        ("In Contact", "5487FF", "2"),
+        ("Follow Up", "FBD965", "3"),
     ]
     assert all(s["cdate"] is None and s["udate"] is None for s in stages)
     assert all(s["group"] == "1" and s["width"] == "280" for s in stages)
     group = body["dealGroup"]
     assert group["stages"] == ["1", "2", "3"]
-    assert (group["allgroups"], group["allusers"], group["autoassign"]) == (1, 0, 1)
+    assert (group["allgroups"], group["allusers"], group["autoassign"]) == (
+        1,
+        0,
+        0,
+    )  # autoassign "0" as recorded [V-rec R4]
     assert group["dealGroupUsers"] == ["1", "2"] and group["dealGroupGroups"] == []
     assert [u["user"] for u in body["dealGroupUsers"]] == ["3", "4"]
     assert body["dealGroupUsers"][0]["cdate"] is None
@@ -49,7 +53,7 @@ def test_get_one_and_list_sideload_the_stages(api: httpx.Client) -> None:
     page = api.get("/dealGroups", params={"limit": 1, "offset": 1}).json()
     assert [g["title"] for g in page["dealGroups"]] == ["Hiring"]
     assert [s["group"] for s in page["dealStages"]] == ["2", "2", "2"]
-    assert page["meta"] == {"total": "2"}
+    assert page["meta"] == {"total": 2}  # a number [V-rec R13]
 
 
 def test_filter_by_title(api: httpx.Client) -> None:
@@ -73,7 +77,7 @@ def test_duplicate_title_is_422_case_insensitive(api: httpx.Client) -> None:
     answer = api.post("/dealGroups", json={"dealGroup": {"title": "SALES", "currency": "usd"}})
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["code"] == "duplicate"
-    assert api.get("/dealStages").json()["meta"]["total"] == "3"  # nothing half-made
+    assert api.get("/dealStages").json()["meta"]["total"] == 3  # nothing half-made
 
 
 def test_update_echo_has_no_stages_and_replaces_users(api: httpx.Client) -> None:

@@ -37,7 +37,7 @@ SEED = {
                     "options": ["Free", {"value": "pro", "label": "Pro", "default": True}],
                     "lists": ["newsletter"],
                 },
-                {"title": "Company Size", "type": "number", "lists": "all", "id": 40},
+                {"title": "Company Size", "type": "text", "lists": "all", "id": 40},
             ],
             "pipelines": [
                 {
@@ -87,7 +87,7 @@ def test_state_survives_a_restart_with_its_id_counters(
     with second.client() as client:
         assert [t["tag"] for t in client.get("/tags").json()["tags"]] == ["One"]
         assert client.post("/tags", json={"tag": {"tag": "Three"}}).json()["tag"]["id"] == "3"
-        assert client.get("/dealStages").json()["meta"]["total"] == "3"
+        assert client.get("/dealStages").json()["meta"]["total"] == 3
     assert second.connection == first.connection
     assert second.store.api_tokens == first.store.api_tokens
 

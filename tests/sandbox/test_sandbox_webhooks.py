@@ -17,11 +17,22 @@ def create(api: httpx.Client, **changes: object) -> httpx.Response:
     return api.post("/webhooks", json={"webhook": {**HOOK, **changes}})
 
 
-def test_events_endpoint_lists_the_25_events(api: httpx.Client) -> None:
+def test_events_endpoint_lists_the_25_events_and_r10s(api: httpx.Client) -> None:
     body = api.get("/webhook/events").json()
-    assert body["meta"] == {"total": 25}
-    assert len(body["webhookEvents"]) == 25
+    assert body["meta"] == {"total": 30}
+    assert len(body["webhookEvents"]) == 30
     assert {"subscribe", "deal_add", "sms_unsub", "contact_tag_added"} <= set(body["webhookEvents"])
+    assert {"contact_task_add", "account_add", "account_contact_update"} <= set(
+        body["webhookEvents"]
+    )
+
+
+def test_a_webhook_created_without_listid_has_listid_0(api: httpx.Client) -> None:
+    """[V-2nd R12] clients leave listid out; GET shows "0"."""
+    hook = {"name": "H", "url": "https://x.example", "events": ["open"], "sources": ["api"]}
+    answer = api.post("/webhooks", json={"webhook": hook})
+    assert answer.status_code == 201
+    assert answer.json()["webhook"]["listid"] == "0"
 
 
 def test_create_and_get(api: httpx.Client) -> None:

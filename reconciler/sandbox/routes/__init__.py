@@ -5,10 +5,12 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from reconciler.sandbox.routes import (
+    contact_data,
     crm,
     field_options,
     field_rels,
     fields,
+    groups,
     lists,
     pipelines,
     stages,
@@ -16,7 +18,8 @@ from reconciler.sandbox.routes import (
     webhooks,
 )
 
-MODULES = (tags, lists, fields, field_options, field_rels, pipelines, stages, webhooks, crm)
+MODULES = (tags, lists, fields, field_options, field_rels, pipelines, stages, webhooks, crm,
+           groups, contact_data)  # fmt: skip
 
 
 def api_routes() -> list[BaseRoute]:

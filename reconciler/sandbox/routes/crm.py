@@ -54,13 +54,14 @@ DEAL_LINKS = (
 def deal_view(row: Row) -> dict[str, Any]:
     """A deal as GET and the move-deals answer show it [V-docs OAS move-deals]."""
     ident = row["id"]
-    return {
+    hidden = bool(row.get("hidden"))  # in a pipeline this user may not see: a stub (R14)
+    view = {
         "activitycount": "0",
         "cdate": row["cdate"],
         "contact": text(row["contact"]),
         "currency": row["currency"],
         "edate": "0000-00-00 00:00:00",
-        "group": str(row["group"]),
+        "group": None if hidden else str(row["group"]),
         "hash": row["hash"],
         "id": str(ident),
         "links": {name: f"/api/3/deals/{ident}/{name}" for name in DEAL_LINKS},
@@ -71,11 +72,12 @@ def deal_view(row: Row) -> dict[str, Any]:
         "organization": None,
         "owner": str(row["owner"]),
         "percent": str(row["percent"]),
-        "stage": str(row["stage"]),
+        "stage": None if hidden else str(row["stage"]),
         "status": str(row["status"]),
         "title": row["title"],
         "value": str(row["value"]),
     }
+    return {**view, "isDisabled": True} if hidden else view
 
 
 def deal_attrs(account: Account, attrs: Row) -> Row:
@@ -143,6 +145,10 @@ async def list_contacts(request: Request) -> Response:
     email = request.query_params.get("email")
     if email:
         rows = [row for row in rows if row["email"].casefold() == email.casefold()]
+    listid = request.query_params.get("listid")
+    if listid and listid.isdigit():  # the contacts subscribed to (or once on) a list [INF]
+        on = {row["contact"] for row in account.rows("contactLists", list=int(listid))}
+        rows = [row for row in rows if row["id"] in on]
     return CONTACTS.paged(request, rows, contact_view)
 
 
@@ -186,7 +192,7 @@ async def create_contact_tag(request: Request) -> Response:
         raise field_invalid("contactTag", "tag", f"There is no tag with id {tag}.")
     existing = account.rows("contactTags", contact=contact, tag=tag)
     row = existing[0] if existing else account.insert("contactTags", new_contact_tag(contact, tag))
-    return reply({"contactTag": contact_tag_view(row)}, 201)
+    return reply({"contactTag": contact_tag_view(row)})  # 200, as recorded [V-rec R5]
 
 
 list_contact_tags = CONTACT_TAGS.lister(by_row(contact_tag_view))

@@ -147,13 +147,21 @@ async def update_field(request: Request) -> Response:
         attrs["perstag"] = normalise_perstag(attrs["perstag"])
     else:
         attrs.pop("perstag", None)
+    if attrs.get("type") not in (None, row["type"]):
+        # A field's type is fixed once it exists [INF R9: ActiveCampaign's UI cannot change it
+        # and no recording shows the API doing so]; the wording is the sandbox's own.
+        raise field_invalid(
+            "field", "type", f"The type of an existing field cannot change ({row['type']})."
+        )
     merged = {**row, **attrs}
     check_unique(account, merged["title"], merged["perstag"], row["id"])
     row.update(attrs, udate=now())
     return reply({"field": field_echo(account, row)})
 
 
-delete_field = FIELDS.deleter(("fieldOptions", "field"), ("fieldRels", "field"))
+delete_field = FIELDS.deleter(
+    ("fieldOptions", "field"), ("fieldRels", "field"), ("fieldValues", "field")
+)
 
 
 async def field_options(request: Request) -> Response:

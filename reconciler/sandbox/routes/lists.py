@@ -1,7 +1,10 @@
 """``/lists`` and ``/listGroups`` [V-docs OAS].
 
-GET shows ~40 legacy string-typed attributes; the create echo is short. ``PUT /lists/{id}`` is
-not documented but clients use it [V-2nd]: it accepts the create attributes.
+GET shows ~40 legacy string-typed attributes; the create echo is short and answers 201 [V-rec
+R5]. Neither update is documented; as recorded [V-rec R6], ``PATCH /lists/{id}`` answers 200
+with the whole list, ``PUT /lists/{id}`` 200 with an empty body. ``stringid`` is not unique:
+two live lists may share one [V-rec R3]. ``POST /listGroups`` refuses a group the account does
+not have (recorded accounts have no group 1 [V-rec R1]; the 422's wording is [INF]).
 """
 
 from __future__ import annotations
@@ -11,16 +14,15 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from reconciler.sandbox.handlers import Resource
 from reconciler.sandbox.http import (
     account_of,
-    duplicate,
     field_invalid,
     filtered,
     ordered,
     reply,
-    taken,
     text,
     to_int,
     to_str,
@@ -36,11 +38,11 @@ TEXT_ATTRS = (*REQUIRED, "carboncopy", "subscription_notify", "unsubscription_no
 # The attributes GET adds to every list, with the values the docs' examples show; a create or
 # update may set them too (they are stored as strings) [V-docs OAS retrieve-all-lists].
 LEGACY: dict[str, Any] = {
-    "analytics_domains": None,
+    "analytics_domains": "",  # "" as recorded [V-rec R6]; null in the docs' examples
     "analytics_source": "",
     "analytics_ua": "",
     "deletestamp": None,
-    "facebook_session": None,
+    "facebook_session": "",  # likewise
     "fulladdress": "",
     "get_unsubscribe_reason": "0",
     "optinmessageid": "0",
@@ -83,6 +85,7 @@ def list_view(account: Account, row: Row) -> dict[str, Any]:
     view["unsubscription_notify"] = row["unsubscription_notify"]
     view["send_last_broadcast"] = text(row["send_last_broadcast"])
     view["user"] = view["userid"] = text(row["user"])
+    view["channel"] = row.get("channel", "email")  # as recorded [V-rec R6]
     view["cdate"], view["udate"] = row["cdate"], row["udate"]
     view["links"] = links(account, row["id"])
     view["id"] = str(row["id"])
@@ -123,16 +126,6 @@ def list_attrs(attrs: Row) -> Row:
     return clean
 
 
-def check_stringid(account: Account, stringid: str, ident: int | None = None) -> None:
-    """[INF] stringid uniqueness is undocumented; the sandbox enforces it, case-insensitively."""
-    if taken(account.rows("lists"), "stringid", stringid, ident):
-        raise duplicate(
-            "Duplicate stringid",
-            f"There is already a list with the stringid '{stringid}'",
-            "stringid",
-        )
-
-
 async def list_lists(request: Request) -> Response:
     account = account_of(request)
     rows = filtered(request, account.rows("lists"), {"name": (lambda r: r["name"], "contains")})
@@ -143,24 +136,33 @@ async def list_lists(request: Request) -> Response:
 async def create_list(request: Request) -> Response:
     account = account_of(request)
     attrs = await LISTS.created(request, *REQUIRED, clean=list_attrs)
-    check_stringid(account, attrs["stringid"])
     row = account.insert("lists", new_list(attrs))
     row.update({k: v for k, v in attrs.items() if k in LEGACY})
-    return reply({"list": list_echo(account, row)})  # 200 in the docs' example
+    return reply({"list": list_echo(account, row)}, 201)
 
 
-async def update_list(request: Request) -> Response:
+async def _update(request: Request) -> tuple[Account, Row]:
     account, row = LISTS.one(request)
     attrs = await LISTS.changed(request, *REQUIRED, clean=list_attrs)
-    if "stringid" in attrs:
-        check_stringid(account, attrs["stringid"], row["id"])
     row.update(attrs, udate=now())
-    return reply({"list": list_echo(account, row)})
+    return account, row
+
+
+async def patch_list(request: Request) -> Response:
+    account, row = await _update(request)
+    return reply({"list": list_view(account, row)})
+
+
+async def put_list(request: Request) -> Response:
+    await _update(request)
+    return Response(b"", status_code=200, media_type="application/json")
 
 
 get_list = LISTS.getter(list_view)
 # [INF] the relations and group permissions of a deleted list go with it.
-delete_list = LISTS.deleter(("fieldRels", "relid"), ("listGroups", "list"))
+delete_list = LISTS.deleter(
+    ("fieldRels", "relid"), ("listGroups", "list"), ("contactLists", "list")
+)
 
 
 def list_group_view(account: Account, row: Row, *, echo: bool = False) -> dict[str, Any]:
@@ -179,6 +181,8 @@ async def create_list_group(request: Request) -> Response:
     list_id, group = await LIST_GROUPS.created_ids(request, "listid", "groupid")
     if account.get("lists", list_id) is None:
         raise field_invalid("listGroup", "listid", f"There is no list with id {list_id}.")
+    if account.get("groups", group) is None:
+        raise field_invalid("listGroup", "groupid", f"There is no user group with id {group}.")
     row = account.insert("listGroups", {"list": list_id, "group": group})
     return reply({"listGroup": list_group_view(account, row, echo=True)}, 201)
 
@@ -187,7 +191,8 @@ list_list_groups = LIST_GROUPS.lister(list_group_view)
 
 ROUTES = [
     *LISTS.routes(
-        index=list_lists, create=create_list, get=get_list, update=update_list, delete=delete_list
+        index=list_lists, create=create_list, get=get_list, update=put_list, delete=delete_list
     ),
+    Route("/lists/{id}", patch_list, methods=["PATCH"]),
     *LIST_GROUPS.routes(index=list_list_groups, create=create_list_group),
 ]

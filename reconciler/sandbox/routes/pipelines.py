@@ -135,7 +135,7 @@ async def list_pipelines(request: Request) -> Response:
         {
             "dealGroups": [pipeline_view(account, row) for row in chunk],
             "dealStages": [stage_view(stage) for stage in stages],
-            "meta": meta(total),
+            "meta": meta(total, number=True),  # a number here [V-rec R13]
         }
     )
 
@@ -145,7 +145,7 @@ async def create_pipeline(request: Request) -> Response:
     attrs = await PIPELINES.created(request, "title", "currency", clean=pipeline_attrs)
     check_title(account, attrs["title"])
     row = account.insert("dealGroups", new_pipeline(attrs["title"], attrs["currency"], attrs))
-    for stage in default_stages(row["id"]):
+    for stage in default_stages(row["id"], account.settings["stage_colors"]):
         account.insert("dealStages", stage)
     set_members(account, row["id"], attrs)
     return reply(
@@ -153,8 +153,9 @@ async def create_pipeline(request: Request) -> Response:
             "dealGroup": pipeline_view(account, row, echo=True),
             **members(account, row["id"]),
             "dealStages": [stage_view(stage) for stage in stages_of(account, row["id"])],
-        }
-    )  # 200 in the docs' example
+        },
+        201,
+    )  # 201 as recorded [V-rec R5]; the docs' example says 200
 
 
 async def get_pipeline(request: Request) -> Response:

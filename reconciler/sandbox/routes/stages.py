@@ -91,7 +91,7 @@ async def list_stages(request: Request) -> Response:
     }
     rows = filtered(request, account.rows("dealStages"), filters)
     rows = ordered(request, rows, {"title": lambda r: r["title"]})
-    return STAGES.paged(request, rows, stage_view)
+    return STAGES.paged(request, rows, stage_view, number=True)  # [V-rec R13]
 
 
 async def create_stage(request: Request) -> Response:
@@ -104,7 +104,7 @@ async def create_stage(request: Request) -> Response:
     row = account.insert("dealStages", new_stage(group, attrs["title"], order, attrs))
     if reorder_asked(request):
         renumber(account, group)
-    return reply({"dealStage": stage_view(row, echo=True)})  # 200 in the docs' example
+    return reply({"dealStage": stage_view(row, echo=True)}, 201)  # as recorded [V-rec R5]
 
 
 async def update_stage(request: Request) -> Response:

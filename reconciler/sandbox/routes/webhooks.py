@@ -1,7 +1,8 @@
 """Webhooks ``/webhooks`` and ``GET /webhook/events`` [V-docs OAS, WH].
 
-``listid`` is a string and "0" means no list; ``links`` is ``[]``; events must be among the 25
-of ``GET /webhook/events`` and sources among public/admin/api/system; PUT replaces the arrays.
+``listid`` is a string and "0" means no list (a create without ``listid`` gets "0" [V-2nd R12]);
+``links`` is ``[]``; events must be among those of ``GET /webhook/events`` (the reference's 25
+and R10's five) and sources among public/admin/api/system; PUT replaces the arrays.
 """
 
 from __future__ import annotations
@@ -76,6 +77,12 @@ def _choices(attrs: Row, key: str, allowed: tuple[str, ...] | list[str]) -> list
     return list(dict.fromkeys(values))
 
 
+def account_events(account: Account) -> list[str]:
+    """The events this account offers: every known one unless its settings narrow them."""
+    chosen = account.settings.get("webhook_events")
+    return list(WEBHOOK_EVENTS) if chosen is None else list(chosen)
+
+
 def webhook_attrs(account: Account, attrs: Row) -> Row:
     require_given(attrs, "webhook", *REQUIRED)
     clean: Row = {}
@@ -89,7 +96,7 @@ def webhook_attrs(account: Account, attrs: Row) -> Row:
             )
         )
     if "events" in attrs:
-        clean["events"] = _choices(attrs, "events", WEBHOOK_EVENTS)
+        clean["events"] = _choices(attrs, "events", account_events(account))
     if "sources" in attrs:
         clean["sources"] = _choices(attrs, "sources", WEBHOOK_SOURCES)
     if attrs.get("listid") not in (None, ""):
@@ -136,10 +143,10 @@ delete_webhook = WEBHOOKS.deleter()
 
 
 async def webhook_events(request: Request) -> Response:
-    """``meta.total`` is a number here [V-docs OAS get-a-list-of-webhook-events]."""
-    return reply(
-        {"webhookEvents": list(WEBHOOK_EVENTS), "meta": meta(len(WEBHOOK_EVENTS), number=True)}
-    )
+    """``meta.total`` is a number here [V-docs OAS get-a-list-of-webhook-events]; the list
+    includes R10's events unless the account's settings say otherwise."""
+    events = account_events(account_of(request))
+    return reply({"webhookEvents": events, "meta": meta(len(events), number=True)})
 
 
 ROUTES = [
