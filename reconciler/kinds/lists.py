@@ -126,16 +126,9 @@ class ListKind(Kind):
         body = await api.create("/lists", self._payload(change.desired.attrs), find=find)
         list_id = str(body["list"]["id"])
         group = {"listGroup": {"listid": int(list_id), "groupid": group_id}}
-
-        async def attached() -> Any:  # after an ambiguous failure: is the group attached?
-            # [INF] no filter on /listGroups is documented; the first page is read, newest
-            # first, and a row names its list as "list" (or "listid", as the create does).
-            found = await api.get("/listGroups", {"limit": 100, "orders[id]": "DESC"})
-            rows = found.get("listGroups", []) if isinstance(found, dict) else []
-            mine = [r for r in rows if str(r.get("list", r.get("listid"))) == list_id]
-            return {"listGroup": mine[0]} if mine else None
-
-        await api.create("/listGroups", group, find=attached)
+        # [UNK] no read of /listGroups is documented, so an ambiguous failure here is not
+        # looked up: the create raises, and the apply stops (the list exists by then).
+        await api.create("/listGroups", group)
         return list_id
 
     async def update(self, api: Api, change: Change, ids: Ids) -> None:
