@@ -3,7 +3,7 @@ with and without the limiter's margin for arrival jitter: the sandbox over real 
 loopback, several coroutines sending GETs through one ``RateLimiter``, each 429 waited out
 for its ``Retry-After`` and sent again.
 
-    .venv/bin/python benchmarks/rate_limit.py [--requests 100] [--latency-ms 0]
+    .venv/bin/python benchmarks/rate_limit.py [--requests 100] [--latency-ms 0] [--margins 0,0.02]
 
 Target: 0 429s at the default margin, at a rate close to the limit.
 """
@@ -56,8 +56,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument(
+        "--margins", default=f"0,0.01,0.02,{MARGIN}", help="margins to try, in seconds"
+    )
     args = parser.parse_args()
-    for margin in (0.0, 0.02, MARGIN):
+    for margin in (float(m) for m in args.margins.split(",")):
         with run_sandbox(rate_limit=5.0, latency_ms=args.latency_ms) as sandbox:
             refused, elapsed = asyncio.run(send(sandbox.api, sandbox.key, args.requests, margin))
         rate = args.requests / elapsed

@@ -1,28 +1,29 @@
 """Running a plan in its order, stopping at the first failure.
 
-Apply never reorders across the plan: it runs it in waves, each a run of consecutive changes
-of one kind and one action (all the tag creates, then all the list creates...). The changes
-of a wave do not depend on each other, so up to ``CONCURRENCY`` run at once, which keeps the
-account's rate limiter busy when the API is slow to answer. When a change fails, the rest of
-its wave finishes and nothing after it starts; the report says which changes were done,
-which failed (with the API's message) and which were not attempted. Running apply again
-reads the account afresh, so it converges.
+Apply never reorders the plan: it starts the changes in the plan's order, and a change starts
+before the ones ahead of it have finished only when every change it depends on is done
+(``schedule``): a tag create does not wait for the lists, a webhook waits only for the list
+it names. Up to ``CONCURRENCY`` changes are in flight at once, which keeps the account's rate
+limiter busy when the API is slow to answer. When a change fails, the changes in flight
+finish and nothing new starts; the report says which changes were done, which failed (with
+the API's message) and which were not attempted. Running apply again reads the account
+afresh, so it converges.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from itertools import groupby
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from reconciler.errors import ApplyError, ApplyInterruptedError, ApplyReport, ConfigError
 from reconciler.interrupts import Stop
 from reconciler.journal import CURRENT_CHANGE
-from reconciler.kinds import KINDS, Ref
+from reconciler.kinds import KINDS, Ref, dependency_graph, parent_kinds
 from reconciler.kinds.base import Api
 from reconciler.plan import Change, Plan
 from reconciler.safety import enforce
+from reconciler.schedule import Schedule, run_in_order
 
 SYMBOL = {"create": "+", "update": "~", "delete": "-"}
 CONCURRENCY = 4  # changes in flight at once; the rate limiter still paces every request
@@ -58,9 +59,9 @@ async def apply_plan(
     stop: Stop | None = None,
     journal: str | None = None,
 ) -> ApplyReport:
-    """Run every change of ``plan``; raise ``ApplyError`` after the wave where one fails, and
-    ``ApplyInterruptedError`` after the changes in flight when ``stop`` is requested. A plan
-    the safety gate refused is never run."""
+    """Run every change of ``plan``; raise ``ApplyError`` once a change failed and the changes
+    in flight finished, and ``ApplyInterruptedError`` after the changes in flight when
+    ``stop`` is requested. A plan the safety gate refused is never run."""
     enforce(plan)
     known = IdMap(plan.ids if ids is None else ids)
     gate = asyncio.Semaphore(concurrency)
@@ -77,42 +78,27 @@ async def apply_plan(
             await _run(api, change, known)
             return True
 
-    numbered = list(enumerate(plan.changes, start=1))
-    for wave in waves(numbered):
-        outcomes = await asyncio.gather(*(run(n, c) for n, c in wave), return_exceptions=True)
-        skipped = _tally(report, wave, outcomes)
-        if report.failed or skipped:
-            last = wave[-1][0]
-            report.not_attempted = skipped + [describe(c) for c in plan.changes[last:]]
-            cause = next((o for o in outcomes if isinstance(o, BaseException)), None)
-            if stop is not None and stop.requested:
-                raise ApplyInterruptedError(report, stop.name, stop.exit_code) from cause
-            raise ApplyError(report) from cause
-        if stop is not None and stop.requested and wave[-1][0] < total:
-            report.not_attempted = [describe(c) for c in plan.changes[wave[-1][0] :]]
-            raise ApplyInterruptedError(report, stop.name, stop.exit_code)
-    return report
+    def stopped() -> bool:
+        return stop is not None and stop.requested
 
-
-def _tally(
-    report: ApplyReport, wave: list[tuple[int, Change]], outcomes: list[bool | BaseException]
-) -> list[str]:
-    """Record the wave's done and failed changes; return those that were not started."""
-    skipped = []
-    for (_, change), outcome in zip(wave, outcomes, strict=True):
-        if isinstance(outcome, BaseException):
-            report.failed.append(f"{describe(change)}: {outcome or type(outcome).__name__}")
-        elif outcome:
+    schedule = Schedule.of(plan.changes, dependency_graph(), parent_kinds())
+    outcomes = await run_in_order(
+        schedule, lambda i: run(i + 1, plan.changes[i]), concurrency=concurrency, stopped=stopped
+    )
+    for index, change in enumerate(plan.changes):
+        outcome = outcomes.get(index, False)
+        if outcome is True:
             report.done.append(describe(change))
+        elif outcome is False:
+            report.not_attempted.append(describe(change))
         else:
-            skipped.append(describe(change))
-    return skipped
-
-
-def waves(numbered: Sequence[tuple[int, Change]]) -> Iterator[list[tuple[int, Change]]]:
-    """Runs of consecutive changes with the same kind and action."""
-    for _, group in groupby(numbered, key=lambda item: (item[1].action, item[1].kind)):
-        yield list(group)
+            report.failed.append(f"{describe(change)}: {outcome or type(outcome).__name__}")
+    cause = next((o for o in outcomes.values() if isinstance(o, BaseException)), None)
+    if stop is not None and stop.requested and (report.failed or report.not_attempted):
+        raise ApplyInterruptedError(report, stop.name, stop.exit_code) from cause
+    if report.failed:
+        raise ApplyError(report) from cause
+    return report
 
 
 async def _run(api: Api, change: Change, ids: IdMap) -> None:

@@ -7,32 +7,34 @@ errors included, 2 only for ``plan --detailed-exitcode`` when changes are pendin
 
 from __future__ import annotations
 
-import asyncio
-import json
 import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from reconciler import __version__
-from reconciler.apply import describe
 from reconciler.errors import ApplyError, ConfigError, PlanError, ReconcilerError
 from reconciler.lock import DEFAULT_TIMEOUT, account_lock
-from reconciler.manifest import Desired, Policy, Project, Target, load_manifests, load_project
 from reconciler.outfiles import check_writable, os_error_message, write_text
-from reconciler.plan import Change, Plan, compare_saved
-from reconciler.protect import Protection
-from reconciler.render import FORMATS, render
-from reconciler.safety import Rules, enforce
 from reconciler.secrets import mask_text
-from reconciler.session import SANDBOX_STATE, Session
 from reconciler.shown_errors import shown_error, shown_traceback
 
+# The rest of acr is imported by the commands that use it, so that `acr --help` and
+# `acr validate` start without loading httpx, asyncio, DeepDiff or the sandbox.
+if TYPE_CHECKING:
+    from reconciler.manifest import Desired, Policy, Project, Target
+    from reconciler.plan import Change, Plan
+    from reconciler.safety import Rules
+    from reconciler.session import Session
+
 EXIT_CHANGES = 2
+FORMATS = ("text", "json", "markdown")  # reconciler.render.FORMATS (a test keeps them equal)
+SANDBOX_STATE = Path(".acr/sandbox.json")  # reconciler.session.SANDBOX_STATE (likewise)
 
 
 @dataclass
@@ -88,6 +90,8 @@ sandbox_option = click.option(
 def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> None:
     """Check the manifests offline: syntax, keys, types, references. Sends nothing and reads
     no ${env.*} value, so it runs without the secrets (plan and apply need them)."""
+    from reconciler.manifest import load_project
+
     project = load_project(opts.project)
     desired = _load(project, paths, _target(project, target), read_env=False)
     counts = Counter(obj.kind for obj in desired.objects)
@@ -125,6 +129,10 @@ def plan(
 ) -> int:
     """Show what apply would change. Reads the account; never writes to it. A plan that apply
     would refuse is printed in full, with the reasons, and the exit code is 1."""
+    from reconciler.manifest import load_project
+    from reconciler.render import render
+    from reconciler.safety import enforce
+
     out_file = check_writable(out, "--out") if out else None  # before anything is read
     project = load_project(opts.project)
     chosen = _target(project, target)
@@ -171,6 +179,12 @@ def apply(
     """Make the account match the manifests: plan, confirm, then create, update and delete
     in dependency order. Stops at the first error, or between changes on Ctrl-C, and says
     what was done. One apply at a time per account on this machine."""
+    import asyncio
+
+    from reconciler.manifest import load_project
+    from reconciler.render import render
+    from reconciler.safety import enforce
+
     project = load_project(opts.project)
     chosen = _target(project, target)
     desired = _load(project, paths, chosen)
@@ -200,6 +214,8 @@ def apply(
 @click.option("--write", is_flag=True, help="Write both schemas into ./schemas/.")
 def schema(for_project: bool, write: bool) -> None:
     """Print the JSON Schema of the manifests (for editors and CI checks)."""
+    import json
+
     from reconciler.manifest import manifest_schema, project_schema, write_schemas
 
     if write:
@@ -297,6 +313,8 @@ def _target(project: Project, name: str | None) -> Target | None:
 def _load(
     project: Project, paths: Sequence[str], target: Target | None, *, read_env: bool = True
 ) -> Desired:
+    from reconciler.manifest import load_manifests
+
     variables = {**project.vars, **(target.vars if target else {})}
     desired = load_manifests(
         list(paths) or list(project.manifests), vars=variables, read_env=read_env
@@ -316,15 +334,24 @@ def _policy(project: Project, target: Target | None) -> Policy:
 
 
 def _rules(policy: Policy, allow_deletes: int | None = None) -> Rules:
+    from reconciler.protect import Protection
+    from reconciler.safety import Rules
+
     return Rules(Protection(policy.protect), policy.max_deletes, allow_deletes)
 
 
 def _make_plan(project: Project, target: Target | None, desired: Desired, session: Session) -> Plan:
+    import asyncio
+
     policy = _policy(project, target)
     return asyncio.run(session.plan(desired, policy.prune, _rules(policy)))
 
 
 def _check_saved(path: str, fresh: Plan) -> None:
+    import json
+
+    from reconciler.plan import compare_saved
+
     try:
         saved = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -339,6 +366,8 @@ def _check_saved(path: str, fresh: Plan) -> None:
 
 
 def _session(target: Target | None, sandbox: bool, timeout: float | None = None) -> Session:
+    from reconciler.session import Session
+
     return Session.open(
         target, sandbox=sandbox, env=os.environ, on_retry=_retrying, timeout=timeout
     )
@@ -353,6 +382,8 @@ def _note(message: str) -> None:
 
 
 def _progress(number: int, total: int, change: Change) -> None:
+    from reconciler.apply import describe
+
     click.echo(f"[{number}/{total}] {describe(change)}", err=True)
 
 

@@ -55,16 +55,14 @@ from reconciler.netfail import (
     mark_answered,
     retry_limit,
 )
+from reconciler.paging import PAGE_SIZE, Pages, gather
 from reconciler.ratelimit import limiter_for, retry_after
 from reconciler.responses import (
     collection_key,
     error_message,
     parse_body,
     parse_json,
-    row_id,
     shown_path,
-    tidy_rows,
-    total_of,
     with_hint,
 )
 
@@ -80,7 +78,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 100  # the API's maximum; the default of 20 silently truncates reads [V-docs PAG]
 BACKOFF_BASE = 0.5  # seconds before the first retry; doubles on each one
 BACKOFF_MAX = 30.0
 RETRY_AFTER_MAX = 300.0  # a longer Retry-After is reported instead of waited out
@@ -172,48 +169,50 @@ class Client:
     async def collect(self, path: str, params: Mapping[str, Any] | None = None) -> RawCollection:
         """Every row of the collection at ``path`` (``limit``/``offset`` are the client's).
 
-        Pages of ``PAGE_SIZE`` until ``offset >= int(meta.total)``; a page without a total
-        ends the read when it is short [V-docs PAG, OAS dealCustomFieldMeta has no meta]. The
-        rows are under the key ``collection_key`` picks; every other top-level list is a
-        sideload, merged over the pages. Rows are de-duplicated by ``id`` and sorted by it,
-        since the API's order is not guaranteed [V-2nd breakdance-bugs#1016].
+        Pages of ``PAGE_SIZE`` until ``offset >= int(meta.total)``. Once a page gives the
+        total, every page it names is requested at once: the rate limiter, not the latency,
+        paces the read. A page without a total ends the read when it is short [V-docs PAG, OAS
+        dealCustomFieldMeta has no meta], so such pages are read one after another. The rows
+        are under the key ``collection_key`` picks; every other top-level list is a sideload,
+        merged over the pages. Rows are de-duplicated by ``id`` and sorted by it, since the
+        API's order is not guaranteed [V-2nd breakdance-bugs#1016].
         """
         query = {k: v for k, v in (params or {}).items() if k not in ("limit", "offset")}
-        rows: list[Any] = []
-        sideloads: dict[str, list[Any]] = {}
-        seen: set[str] = set()  # row ids so far
-        key: str | None = None
+        merged = Pages()
         offset = 0
         while True:
-            page = await self.get(path, {**query, "limit": PAGE_SIZE, "offset": offset})
-            key = key or collection_key(path, page)
-            if key is None or not isinstance(page.get(key), list):
-                keys = sorted(page) if isinstance(page, dict) else type(page).__name__
-                raise ApiError(
-                    f"unexpected answer: no list of rows (got {keys})",
-                    status=200,
-                    method="GET",
-                    path=shown_path(path),
-                )
-            batch: list[Any] = page[key]
-            ids = [row_id(row) for row in batch]
-            fresh = any(i is None or i not in seen for i in ids)
-            seen.update(i for i in ids if i is not None)
-            rows += batch
-            for name, value in page.items():
-                if name not in (key, "meta") and isinstance(value, list):
-                    sideloads.setdefault(name, []).extend(value)
+            first = await self._page(path, query, offset, merged.key)
             offset += PAGE_SIZE
-            total = total_of(page.get("meta"))
-            done = offset >= total if total is not None else len(batch) < PAGE_SIZE
+            total = merged.add(first)
+            if total is not None and offset < total and merged.fresh:
+                # The total may have grown while we read (a write elsewhere): read on then.
+                offsets = range(offset, total, PAGE_SIZE)
+                pages = await gather(self._page(path, query, o, merged.key) for o in offsets)
+                for page in pages:
+                    total = max(total, merged.add(page) or 0)
+                offset += PAGE_SIZE * len(offsets)
+            done = offset >= total if total is not None else merged.short
             # An empty page, or one with nothing new, also ends it: the collection shrank
             # under us, or the endpoint ignores offset [INF].
-            if done or not batch or not fresh:
+            if done or not merged.fresh:
                 break
-        return RawCollection(
-            items=tidy_rows(rows),
-            sideloads={name: tidy_rows(value) for name, value in sorted(sideloads.items())},
-        )
+        return merged.collection()
+
+    async def _page(
+        self, path: str, query: Mapping[str, Any], offset: int, key: str | None
+    ) -> tuple[str, dict[str, Any]]:
+        """One page and the key of its rows; an answer without a list of rows is an error."""
+        page = await self.get(path, {**query, "limit": PAGE_SIZE, "offset": offset})
+        key = key or collection_key(path, page)
+        if key is None or not isinstance(page.get(key), list):
+            keys = sorted(page) if isinstance(page, dict) else type(page).__name__
+            raise ApiError(
+                f"unexpected answer: no list of rows (got {keys})",
+                status=200,
+                method="GET",
+                path=shown_path(path),
+            )
+        return key, page
 
     async def connections(self) -> list[dict[str, Any]]:
         """The Maton connections for ActiveCampaign (``acr connections``) [V-2nd MATON]."""
@@ -235,11 +234,18 @@ class Client:
         api: bool,
         delay: float,
     ) -> httpx.Response:
-        await self._limiter.acquire(self._sleep, delay=delay)
+        slot = await self._limiter.acquire(self._sleep, delay=delay)
         self.stats[method] += 1
         headers = dict(self.endpoint.headers)
         if not api:
             headers.pop("Maton-Connection", None)  # the gateway's own endpoints are per key
+
+        async def trace(event: str, info: Any) -> None:
+            # The request leaves once its headers are written, after any new connection is
+            # made: the limiter counts the account's window from then (ratelimit.sent).
+            if event.endswith(".send_request_headers.complete"):
+                self._limiter.sent(slot)
+
         try:
             response = await self._http.request(
                 method,
@@ -247,6 +253,7 @@ class Client:
                 params=dict(params) if params else None,
                 json=body,
                 headers=headers,
+                extensions={"trace": trace},
             )
         except httpx.TransportError:
             self._written(method, url, body, None)

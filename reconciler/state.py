@@ -10,7 +10,6 @@ whose collections were all read normalises its rows.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 from collections.abc import Awaitable, Collection, Iterable, Mapping, Sequence
@@ -19,6 +18,7 @@ from typing import Any, Protocol, TypeVar
 
 from reconciler.kinds import KINDS, Obj, RawCollection
 from reconciler.kinds.base import Kind
+from reconciler.paging import gather as run_all
 
 T = TypeVar("T")
 
@@ -76,13 +76,5 @@ async def read_account(reader: Reader, names: Sequence[str] | None = None) -> Ac
 
 
 async def gather(*steps: Awaitable[T]) -> list[T]:
-    """Run ``steps`` concurrently; when one fails, cancel the others and wait for them before
-    raising, so that none is left running against a client about to close."""
-    tasks = [asyncio.ensure_future(step) for step in steps]
-    try:
-        return list(await asyncio.gather(*tasks))
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
+    """Run ``steps`` concurrently; when one fails, the others are cancelled (``paging.gather``)."""
+    return await run_all(steps)

@@ -35,6 +35,11 @@ def dependency_graph() -> dict[str, tuple[str, ...]]:
     return {name: kind.depends_on for name, kind in KINDS.items()}
 
 
+def parent_kinds() -> dict[str, str | None]:
+    """Each kind's parent kind (``child_of``): a stage's is the pipeline."""
+    return {name: kind.child_of for name, kind in KINDS.items()}
+
+
 __all__ = [
     "KINDS",
     "Kind",
@@ -44,5 +49,6 @@ __all__ = [
     "Ref",
     "children",
     "dependency_graph",
+    "parent_kinds",
     "sections",
 ]

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from reconciler.errors import PlanError
+
 if TYPE_CHECKING:
     from reconciler.plan import Change
 
@@ -150,8 +152,15 @@ class Kind(ABC):
 
     def replace(self, want: Obj, have: Obj, fixed: Sequence[Any]) -> list[Change]:
         """The changes that replace ``have`` by ``want`` when ``fixed`` attributes differ
-        (``AttrDiff``s); raise ``PlanError`` when the manifest did not ask for it."""
-        raise NotImplementedError
+        (``AttrDiff``s); raise ``PlanError`` when the manifest did not ask for it. A kind
+        that declares ``fixed`` attributes and cannot be replaced keeps this refusal."""
+        names = ", ".join(getattr(d, "path", str(d)) for d in fixed)
+        where = f" ({want.source})" if want.source else ""
+        raise PlanError(
+            f'{self.name} "{want.label}"{where}: {names} cannot be changed once the object '
+            "exists, and acr cannot replace it; change it back in the manifest, or create a "
+            "new object under another name"
+        )
 
     async def check_online(self, api: Reads, objs: Sequence[Obj]) -> list[str]:
         """Problems with the desired ``objs`` that only the account can tell (one webhook

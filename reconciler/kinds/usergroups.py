@@ -10,7 +10,6 @@ apply run, and only when a list is created: the lookup is kept in the run's ``Id
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from reconciler.errors import PlanError
@@ -22,6 +21,8 @@ MEMO_KEY = "admin_group"
 async def admin_group(api: Api, ids: Ids) -> int:
     """The id of the account's admin group, looked up at most once per run (concurrent list
     creates share one lookup)."""
+    import asyncio  # here, not at the top: `acr validate` loads the kinds, not asyncio
+
     task = ids.memo.get(MEMO_KEY)
     if task is None:
         task = ids.memo[MEMO_KEY] = asyncio.ensure_future(_look_up(api))

@@ -1,4 +1,5 @@
-"""YAML with locations: parse with ruamel.yaml's round-trip loader, and find where things are.
+"""YAML with locations: parse with ruamel.yaml (its C parser when it can, see ``fastyaml``, else
+its round-trip loader), and find where things are.
 
 The round-trip loader gives every mapping and sequence an ``lc`` attribute holding the
 0-based line and column of each key, value and item. We keep that tree next to the plain data
@@ -20,6 +21,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from reconciler.errors import Location, Problem
+from reconciler.manifest.fastyaml import fast_load
 
 DataPath = tuple[str | int, ...]  # keys and indexes from the document root
 KEY = "[key]"  # pydantic's marker for "the key of the previous component"
@@ -27,7 +29,11 @@ KEY = "[key]"  # pydantic's marker for "the key of the previous component"
 
 def parse_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
     """The document's round-trip tree (``None`` for an empty file), or the problems that
-    stop it from loading. Never raises for bad input."""
+    stop it from loading. Never raises for bad input. The C parser builds the tree when it
+    can (``fastyaml``); the round-trip loader does the rest and reports every problem."""
+    done, tree = fast_load(text)
+    if done:
+        return tree, []
     try:
         return YAML(typ="rt").load(text), []
     except DuplicateKeyError:

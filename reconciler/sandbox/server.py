@@ -7,6 +7,7 @@ go through ``announce``; uvicorn logs warnings only and no access log.
 from __future__ import annotations
 
 import errno
+import gc
 import ipaddress
 import socket
 from collections.abc import Callable
@@ -94,6 +95,10 @@ def serve(
             announce(f"injecting faults into {faults.rate:.0%} of requests (seed {faults.seed})")
 
     server = _Server(config, started)
+    # The store lives as long as the server: keep the collector from walking it on every
+    # full collection, which would stall all answers for tens of milliseconds (and so bunch
+    # the requests that the rate limit counts) on a large account.
+    gc.freeze()
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:

@@ -147,7 +147,7 @@ def test_an_empty_page_ends_the_read_even_if_the_total_says_more(
     with respx.mock(base_url=DIRECT_API) as mock:
         route = mock.get("/tags").mock(side_effect=paged(rows, "tags", "300", lambda _: {}))
         raw = collect(make_client, "/tags")
-    assert route.call_count == 2
+    assert route.call_count == 3  # the pages the total named, requested together
     assert len(raw.items) == 100
 
 
@@ -191,3 +191,73 @@ def test_a_non_json_page_is_an_error_not_an_empty_account(
 )
 def test_collection_key(path: str, page: Any, expected: str | None) -> None:
     assert collection_key(path, page) == expected
+
+
+def concurrent_pages(
+    rows: list[Any], total: Callable[[int], str], fail_at: int | None = None
+) -> tuple[Callable[[httpx.Request], Any], list[int]]:
+    """An async respx side effect that holds every page after the first until all the pages
+    the first total names are in flight, recording the most in flight at once."""
+    in_flight: list[int] = [0, 0]  # now, most
+    waiting: list[asyncio.Event] = []
+
+    async def respond(request: httpx.Request) -> httpx.Response:
+        offset = int(request.url.params["offset"])
+        if offset:
+            in_flight[0] += 1
+            in_flight[1] = max(in_flight[1], in_flight[0])
+            event = asyncio.Event()
+            waiting.append(event)
+            if len(waiting) == (int(total(0)) - 1) // 100:
+                for other in waiting:
+                    other.set()
+            await asyncio.wait_for(event.wait(), 1)
+            in_flight[0] -= 1
+        if offset == fail_at:
+            return httpx.Response(422, json={"errors": [{"title": "bad page"}]})
+        body = {"tags": rows[offset : offset + 100], "meta": {"total": total(offset)}}
+        return httpx.Response(200, json=body)
+
+    return respond, in_flight
+
+
+def test_the_pages_after_the_first_are_fetched_concurrently(
+    make_client: Callable[..., Client],
+) -> None:
+    rows = [tag(i) for i in range(1, 451)]
+    respond, in_flight = concurrent_pages(rows, lambda _: "450")
+    with respx.mock(base_url=DIRECT_API) as mock:
+        route = mock.get("/tags").mock(side_effect=respond)
+        raw = collect(make_client, "/tags")
+    offsets = sorted(int(call.request.url.params["offset"]) for call in route.calls)
+    assert offsets == [0, 100, 200, 300, 400]
+    assert in_flight[1] == 4  # all four at once: none waited for another's answer
+    assert [row["id"] for row in raw.items] == [str(i) for i in range(1, 451)]
+
+
+def test_a_total_that_grows_while_reading_reads_on(make_client: Callable[..., Client]) -> None:
+    rows = [tag(i) for i in range(1, 351)]  # 150 rows were added after the first page
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        offset = int(request.url.params["offset"])
+        total = "200" if offset == 0 else "350"
+        return httpx.Response(
+            200, json={"tags": rows[offset : offset + 100], "meta": {"total": total}}
+        )
+
+    with respx.mock(base_url=DIRECT_API) as mock:
+        route = mock.get("/tags").mock(side_effect=respond)
+        raw = collect(make_client, "/tags")
+    offsets = [int(call.request.url.params["offset"]) for call in route.calls]
+    assert offsets == [0, 100, 200, 300]
+    assert len(raw.items) == 350
+
+
+def test_a_failed_page_cancels_its_siblings_and_raises(make_client: Callable[..., Client]) -> None:
+    rows = [tag(i) for i in range(1, 451)]
+    respond, in_flight = concurrent_pages(rows, lambda _: "450", fail_at=200)
+    with respx.mock(base_url=DIRECT_API) as mock:
+        mock.get("/tags").mock(side_effect=respond)
+        with pytest.raises(ApiError, match="bad page"):
+            collect(make_client, "/tags")
+    assert in_flight[0] == 0  # nothing left running

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 import respx
 
@@ -35,8 +36,8 @@ def test_concurrent_callers_are_spaced_and_never_idle(margin: float, gap: float)
 
 
 def test_the_default_margin_keeps_under_the_rate() -> None:
-    assert RateLimiter(5).interval == pytest.approx(0.22)
-    assert RateLimiter(5).window == pytest.approx(1.1)
+    assert RateLimiter(5).interval == pytest.approx(0.208)
+    assert RateLimiter(5).window == pytest.approx(1.04)
 
 
 def test_non_integer_rate_rounds_the_window_down() -> None:
@@ -134,8 +135,66 @@ def test_clients_of_one_account_share_its_limiter(sleeps: Sleeps) -> None:
     with respx.mock(base_url=DIRECT_API) as mock:
         mock.get("/tags").respond(json={"tags": []})
         asyncio.run(main())
-        # each request waits for its own slot: 0.22 s apart (with the margin), none twice
-        assert sorted(sleeps.waits) == pytest.approx([0.22 * i for i in range(1, 10)])
+        # each request waits for its own slot: 0.208 s apart (with the margin), none twice
+        assert sorted(sleeps.waits) == pytest.approx([0.208 * i for i in range(1, 10)])
         sleeps.waits.clear()
         asyncio.run(elsewhere.get("/tags"))
     assert sleeps.waits == []
+
+
+def test_a_request_that_went_late_pushes_the_next_ones_back() -> None:
+    vt = VirtualTime()
+    limiter = RateLimiter(5, margin=0, clock=vt.clock, sleep=vt.sleep)
+    late = {"done": False}
+
+    async def overslept(seconds: float) -> None:
+        # the first caller's loop was busy: it wakes 80 ms after its slot
+        await vt.sleep(seconds + (0.0 if late["done"] else 0.08))
+        late["done"] = True
+
+    async def caller(index: int) -> float:
+        await limiter.acquire(overslept if index == 1 else None)
+        return vt.now
+
+    times = asyncio.run(vt.run(*(caller(i) for i in range(7))))
+    assert times[1] == pytest.approx(0.28)  # its slot was 0.2
+    assert times[6] == pytest.approx(1.28)  # not 1.2: one window after the late one really went
+    assert busiest_window(times) == 5
+
+
+def test_the_window_counts_from_when_a_request_really_went_out() -> None:
+    vt = VirtualTime()
+    limiter = RateLimiter(5, margin=0, clock=vt.clock, sleep=vt.sleep)
+
+    async def caller(index: int) -> float:
+        slot = await limiter.acquire()
+        if index == 0:  # its connection took 70 ms to open before the headers went
+            await vt.sleep(0.07)
+            limiter.sent(slot)
+        return vt.now
+
+    times = asyncio.run(vt.run(*(caller(i) for i in range(6))))
+    assert times[5] == pytest.approx(1.07)  # a window after the first really went, not 1.0
+
+
+def test_the_client_reports_when_its_requests_went_out() -> None:
+    sent: list[float] = []
+
+    class Spy(RateLimiter):
+        def sent(self, slot: float) -> None:
+            sent.append(slot)
+            super().sent(slot)
+
+    async def main() -> None:
+        async with Client(direct_endpoint(), transport=httpx.MockTransport(traced)) as client:
+            client._limiter = Spy(5)
+            await client.get("/tags")
+
+    async def traced(request: httpx.Request) -> httpx.Response:
+        trace = request.extensions["trace"]
+        await trace("http11.send_request_headers.started", {"request": request})
+        await trace("http11.send_request_headers.complete", {"request": request})
+        return httpx.Response(200, json={"tags": []})
+
+    asyncio.run(main())
+    assert len(sent) == 1

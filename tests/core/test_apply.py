@@ -1,4 +1,4 @@
-"""The calls each kind makes, and how apply runs waves and reports a failure (a recording
+"""The calls each kind makes, and how apply reports a failure (a recording
 fake stands in for the client; the sandbox tests cover the same over HTTP)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from reconciler.apply import apply_plan, waves
+from reconciler.apply import apply_plan
 from reconciler.diff import diff
 from reconciler.errors import ApplyError, ValidationError
 from reconciler.kinds import dependency_graph
@@ -255,25 +255,22 @@ def test_a_webhook_without_a_list_is_created_without_listid() -> None:
     assert "listid" not in api.calls[-1][2]["webhook"]
 
 
-def test_waves_group_consecutive_changes_of_one_kind_and_action() -> None:
-    changes = [Change("create", "tag", k, k) for k in "ab"] + [Change("create", "list", "l", "l")]
-    changes.append(Change("create", "tag", "c", "c"))
-    assert [[n for n, _ in w] for w in waves(list(enumerate(changes, 1)))] == [[1, 2], [3], [4]]
-
-
-def test_a_failure_finishes_its_wave_and_reports_what_was_not_attempted() -> None:
+def test_a_failure_lets_the_changes_in_flight_finish_and_reports_what_was_not_attempted() -> None:
     want = desired("tags", name="A") + desired("tags", name="B") + desired("tags", name="C")
     want += desired(
         "lists", stringid="n", name="N", sender_url="https://u.example", sender_reminder="r"
     )
+    want += desired("tags", name="D") + desired("tags", name="E")
     api = RecordingApi(fail="'tag': 'B'")
     with pytest.raises(ApplyError) as raised:
         _apply(want, [], api)
     report = raised.value.report
-    assert report.done == ['+ tag "A"', '+ tag "C"']
+    # The plan runs tags A to E, then the list: four start at once; B fails, so E and the
+    # list never start.
+    assert report.done == ['+ tag "A"', '+ tag "C"', '+ tag "D"']
     assert report.failed == ['+ tag "B": POST /tags: 422 Duplicate entry']
-    assert report.not_attempted == ['+ list "n"']
-    assert "/lists" not in [p for _, p, _ in api.calls]
+    assert report.not_attempted == ['+ tag "E"', '+ list "n"']
+    assert [b["tag"]["tag"] for _, p, b in api.calls if p == "/tags"] == ["A", "B", "C", "D"]
 
 
 def test_a_stop_request_starts_no_new_change_and_reports_every_change() -> None:

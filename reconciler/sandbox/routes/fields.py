@@ -47,11 +47,15 @@ def links(account: Account, ident: int) -> dict[str, str]:
     return {"options": f"{base}/options", "relations": f"{base}/relations"}
 
 
-def field_view(account: Account, row: Row) -> dict[str, Any]:
-    """A field as GET shows it: numbers as strings, ids of its options and relations."""
+def field_view(
+    account: Account, row: Row, owned: dict[str, dict[Any, list[Row]]] | None = None
+) -> dict[str, Any]:
+    """A field as GET shows it: numbers as strings, ids of its options and relations.
+    ``owned`` (from ``owned_rows``) saves a scan of both tables for every field of a page."""
     view: dict[str, Any] = {key: text(row[key]) for key in ECHO_KEYS}
-    view["options"] = ids(account.rows("fieldOptions", field=row["id"]))
-    view["relations"] = ids(account.rows("fieldRels", field=row["id"]))
+    owned = owned or owned_rows(account, {row["id"]})
+    view["options"] = ids(owned["fieldOptions"].get(row["id"], []))
+    view["relations"] = ids(owned["fieldRels"].get(row["id"], []))
     view.update(cdate=row["cdate"], udate=row["udate"], links=links(account, row["id"]))
     view["id"] = str(row["id"])
     return view
@@ -68,14 +72,30 @@ def field_echo(account: Account, row: Row, *, created: bool = False) -> dict[str
     return view
 
 
-def sideloads(account: Account, rows: list[Row]) -> dict[str, list[dict[str, Any]]]:
-    shown = {row["id"] for row in rows}
-    options = [r for r in account.rows("fieldOptions") if r["field"] in shown]
-    rels = [r for r in account.rows("fieldRels") if r["field"] in shown]
+def owned_rows(account: Account, shown: set[Any]) -> dict[str, dict[Any, list[Row]]]:
+    """The options and relations of the fields ``shown``, by field id, in id order."""
+    owned: dict[str, dict[Any, list[Row]]] = {"fieldOptions": {}, "fieldRels": {}}
+    for table, by_field in owned.items():
+        for row in account.rows(table):
+            if row["field"] in shown:
+                by_field.setdefault(row["field"], []).append(row)
+    return owned
+
+
+def sideloads(
+    account: Account, rows: list[Row], owned: dict[str, dict[Any, list[Row]]] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    owned = owned or owned_rows(account, {row["id"] for row in rows})
+    options = sorted((r for rs in owned["fieldOptions"].values() for r in rs), key=_by_id)
+    rels = sorted((r for rs in owned["fieldRels"].values() for r in rs), key=_by_id)
     return {
         "fieldOptions": [option_view(account, r) for r in options],
         "fieldRels": [rel_view(r) for r in rels],
     }
+
+
+def _by_id(row: Row) -> Any:
+    return row["id"]
 
 
 def field_attrs(attrs: Row) -> Row:
@@ -117,9 +137,10 @@ async def list_fields(request: Request) -> Response:
     account = account_of(request)
     rows = filtered(request, account.rows("fields"), {"perstag": (lambda r: r["perstag"], "eq")})
     chunk, total = page(request, rows)
+    owned = owned_rows(account, {row["id"] for row in chunk})
     body = {
-        **sideloads(account, chunk),
-        "fields": [field_view(account, row) for row in chunk],
+        **sideloads(account, chunk, owned),
+        "fields": [field_view(account, row, owned) for row in chunk],
         "meta": meta(total),
     }
     return reply(body)
