@@ -187,12 +187,12 @@ def test_an_os_error_about_a_file_is_the_users_to_fix(
     run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The net under every command: an OSError naming a file is a message, not a bug."""
-    import reconciler.cli as cli
+    import reconciler.manifest as manifest  # the commands import it when they run
 
     def vanished(*args: object, **kwargs: object) -> object:
         raise FileNotFoundError(2, "No such file or directory", "manifests/tags.yaml")
 
-    monkeypatch.setattr(cli, "load_project", vanished)
+    monkeypatch.setattr(manifest, "load_project", vanished)
     result, _ = run("validate")
     assert result.code == 1
     assert error_lines(result) == [
