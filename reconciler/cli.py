@@ -22,6 +22,7 @@ import click
 from reconciler import __version__, github
 from reconciler.errors import ApplyError, ConfigError, ManifestError, PlanError, ReconcilerError
 from reconciler.lock import DEFAULT_TIMEOUT, account_lock
+from reconciler.outfiles import check_writable, os_error_message, write_text
 from reconciler.secrets import mask_text
 from reconciler.shown_errors import shown_error, shown_traceback
 from reconciler.targets import choose, load_for
@@ -69,6 +70,7 @@ def cli(ctx: click.Context, debug: bool, project: str | None, no_color: bool) ->
       ACR_RATE_LIMIT    requests per second per account (default 5, the API's limit)
       ACR_MATON_RATE_LIMIT  requests per second per Maton key, all accounts (default 10)
       MATON_CONTROL_URL  where `acr connections` reads /connections
+      ACR_TIMEOUT       seconds to wait for each answer (default 10; or --timeout)
     Use --sandbox on plan and apply to rehearse against the built-in sandbox instead.
     """
     ctx.obj = Options(debug=debug, project=project, no_color=no_color)
@@ -97,6 +99,12 @@ paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=str
 target_option = click.option("--target", "-t", metavar="NAME", help="A target of acr.yaml.")
 all_targets_option = click.option(
     "--all-targets", is_flag=True, help="Every target of acr.yaml, concurrently."
+)
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True, max=3600),
+    metavar="S",
+    help="Seconds to wait for each request's answer (default: ACR_TIMEOUT, else 10).",
 )
 sandbox_option = click.option(
     "--sandbox",
@@ -151,6 +159,7 @@ def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> None:
 @all_targets_option
 @sandbox_option
 @common_options
+@timeout_option
 @click.pass_obj
 def plan(
     opts: Options,
@@ -161,6 +170,7 @@ def plan(
     out: str | None,
     detailed_exitcode: bool,
     sandbox: bool,
+    timeout: float | None,
 ) -> int:
     """Show what apply would change. Reads the account; never writes to it. A plan that apply
     would refuse is printed in full, with the reasons, and the exit code is 1."""
@@ -171,9 +181,10 @@ def plan(
     from reconciler.render import render
     from reconciler.safety import enforce
 
+    out_file = check_writable(out, "--out") if out else None  # before anything is read
     project = load_project(opts.project)
     chosen = choose(project, target, all_targets=all_targets)
-    run = _run(sandbox)
+    run = _run(sandbox, timeout)
     if all_targets:
         if out:
             raise ConfigError("--out saves one target's plan: use it with --target NAME")
@@ -188,8 +199,8 @@ def plan(
     result = _make_plan(run, project, chosen[0], desired)
     full_plan = _full_plan_hint(out)
     click.echo(render(result, fmt, colour=_colour(opts), full_plan=full_plan), nl=False)
-    if out:
-        Path(out).write_text(render(result, "json"), encoding="utf-8")
+    if out_file:
+        write_text(out_file, render(result, "json"), "--out")
         click.echo(f"Plan written to {out}.", err=True)
     _write_step_summary(lambda: render(result, "markdown", full_plan=full_plan))
     enforce(result)
@@ -215,6 +226,7 @@ def plan(
 @all_targets_option
 @sandbox_option
 @common_options
+@timeout_option
 @click.pass_obj
 def apply(
     opts: Options,
@@ -226,6 +238,7 @@ def apply(
     allow_deletes: int | None,
     lock_timeout: float,
     sandbox: bool,
+    timeout: float | None,
 ) -> None:
     """Make the account match the manifests: plan, confirm, then create, update and delete
     in dependency order. Stops at the first error, or between changes on Ctrl-C, and says
@@ -238,7 +251,7 @@ def apply(
 
     project = load_project(opts.project)
     chosen = choose(project, target, all_targets=all_targets)
-    run = _run(sandbox)
+    run = _run(sandbox, timeout)
     if all_targets:
         if saved:
             raise ConfigError("--plan applies one target's saved plan: use it with --target NAME")
@@ -444,7 +457,10 @@ def sandbox() -> None:
 
 @sandbox.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8787, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port", default=8787, show_default=True, type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port).",
+)  # fmt: skip
 @click.option("--state", metavar="FILE", help="Keep the state in FILE (kept across restarts).")
 @click.option("--seed", metavar="FILE", help="Start from this seed when there is no state yet.")
 @click.option("--latency-ms", default=0, show_default=True, type=int, help="Delay every answer.")
@@ -452,11 +468,24 @@ def sandbox() -> None:
     "--rate-limit", default=5.0, show_default=True, type=float,
     help="Requests per second per account before 429 (0: no limit).",
 )  # fmt: skip
+@click.option(
+    "--faults", "fault_rate", default=0.0, type=click.FloatRange(0, 1), metavar="RATE",
+    help="Share of requests (0 to 1) answered with a fault: 5xx, drops, timeouts, 403s.",
+)  # fmt: skip
+@click.option("--fault-seed", default=0, show_default=True, type=int, help="Seed of the faults.")
 def serve(
-    host: str, port: int, state: str | None, seed: str | None, latency_ms: int, rate_limit: float
+    host: str,
+    port: int,
+    state: str | None,
+    seed: str | None,
+    latency_ms: int,
+    rate_limit: float,
+    fault_rate: float,
+    fault_seed: int,
 ) -> None:
     """Serve the sandbox over HTTP until Ctrl-C. Point MATON_GATEWAY_URL at it."""
     from reconciler.sandbox import SandboxStore
+    from reconciler.sandbox.faults import FaultOptions
     from reconciler.sandbox.server import serve as run
 
     store = SandboxStore.open(_path(state), _path(seed))
@@ -466,6 +495,7 @@ def serve(
         port=port,
         latency_ms=latency_ms,
         rate_limit=rate_limit or None,
+        faults=FaultOptions(fault_rate, fault_seed) if fault_rate else None,
         announce=lambda line: click.echo(line, err=True),
     )
 
@@ -479,10 +509,14 @@ def serve(
 def reset(seed: str | None, state: str) -> None:
     """Start the sandbox state afresh, empty or from a seed (what --sandbox runs against)."""
     from reconciler.sandbox import SandboxStore
+    from reconciler.sandbox.store import check_state_folder
 
     path = Path(state)
-    path.unlink(missing_ok=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    check_state_folder(path)
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot remove {path}: {exc.strerror or exc}") from exc
     SandboxStore.open(path, _path(seed)).save()
     click.echo(f"Sandbox state {path} reset{f' from {seed}' if seed else ''}.", err=True)
 
@@ -511,10 +545,10 @@ def _load(
     return desired
 
 
-def _run(sandbox: bool) -> Run:
+def _run(sandbox: bool, timeout: float | None = None) -> Run:
     from reconciler.targets import Run
 
-    return Run(os.environ, sandbox=sandbox, on_retry=_retrying)
+    return Run(os.environ, sandbox=sandbox, on_retry=_retrying, timeout=timeout)
 
 
 def _make_plan(
@@ -652,7 +686,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     except Exception as exc:  # a bug: say so plainly, show the traceback only with --debug
         if "--debug" in args:
             click.echo(shown_traceback(exc, os.environ), err=True, nl=False)
-        click.echo(f"Internal error: {type(exc).__name__}: {mask_text(str(exc))}", err=True)
-        click.echo("This is a bug in acr; run again with --debug for the traceback.", err=True)
+        # ... except an operating-system error about a file (one that vanished, a folder
+        # that may not be written): that is the user's to fix
+        message = os_error_message(exc) if isinstance(exc, OSError) else None
+        if message is not None:
+            click.echo(f"Error: {mask_text(message)}", err=True)
+        else:
+            click.echo(f"Internal error: {type(exc).__name__}: {mask_text(str(exc))}", err=True)
+            click.echo("This is a bug in acr; run again with --debug for the traceback.", err=True)
         code = 1
     sys.exit(code if isinstance(code, int) else 0)

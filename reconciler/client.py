@@ -9,11 +9,13 @@ Retry policy, by what a failure says about the request:
 
 - 429: the request was not processed, so any method is sent again, after ``Retry-After`` (or
   an exponential backoff), with the whole account paused meanwhile.
-- connection refused / connect timeout: nothing was sent; any method is sent again.
+- connection refused / connect timeout: nothing was sent; any method is sent again, at most
+  twice. A host name that does not resolve is not retried (``netfail`` has the limits).
 - 500/502/503/504, read timeouts, dropped connections: GET, PUT and DELETE are sent again
-  (idempotent). A POST may have created the object ("error but done", [V-2nd GO]), and there
-  are no idempotency keys [V-2nd CONV]: ``create`` asks its ``find`` first and sends again
-  only when the object is not there; without ``find`` it raises.
+  (idempotent); timeouts at most twice, never before the endpoint first answered. A
+  POST may have created the object ("error but done", [V-2nd GO]), and there are no
+  idempotency keys [V-2nd CONV]: ``create`` asks its ``find`` first and sends again only
+  when the object is not there; without ``find`` it raises.
 - a 403 on GET, up to ``FORBIDDEN_RETRIES`` times with the backoff, in both modes: ActiveCampaign
   raises 403s intermittently [V-2nd TAP R11] and Maton passes its 403s through (Maton's own
   refusals are 400/401 [V-2nd MATON]). A 403 that persists is a permission problem and says so,
@@ -44,6 +46,15 @@ from reconciler.errors import (
     ValidationError,
 )
 from reconciler.kinds.base import Finder, RawCollection
+from reconciler.netfail import (
+    DEFAULT_TIMEOUT,
+    Failure,
+    RetryRounds,
+    classify,
+    has_answered,
+    mark_answered,
+    retry_limit,
+)
 from reconciler.paging import PAGE_SIZE, Pages, gather
 from reconciler.ratelimit import (
     MATON_KEY_RATE,
@@ -81,9 +92,6 @@ RETRY_STATUSES = frozenset({500, 502, 503, 504})
 FORBIDDEN_RETRIES = 2  # a read answered 403 is sent up to this many more times [R11]
 NO_RESULT = "no result found"  # ActiveCampaign's not-found text, sometimes on a 403 [V-docs OAS]
 
-_UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-_AMBIGUOUS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
-
 
 @dataclass(frozen=True)
 class _Failure:
@@ -93,6 +101,7 @@ class _Failure:
     reason: str  # for progress messages: "503 Service Unavailable", "ReadTimeout: ..."
     ambiguous: bool  # the request may have been processed (matters for a create)
     cause: Exception | None = None  # the foreign exception, for ``raise ... from``
+    kind: str = ""  # for a request without an answer: its netfail.Failure, which has a limit
 
 
 class Client:
@@ -105,7 +114,7 @@ class Client:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         rate: float = 5.0,
-        timeout: float = 30.0,
+        timeout: float = DEFAULT_TIMEOUT,
         retries: int = 5,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         on_retry: Callable[[str], None] | None = None,
@@ -120,6 +129,7 @@ class Client:
         self.stats: Counter[str] = Counter()
         self._sleep = sleep
         self._on_retry = on_retry
+        self._rounds = RetryRounds(self._emit)
         if limiters is None:
             self._limiter = limiter_for(endpoint.account, rate)
             key = PROCESS_LIMITERS.key(endpoint.key_id, key_rate) if endpoint.key_id else None
@@ -128,6 +138,7 @@ class Client:
             key = limiters.key(endpoint.key_id, key_rate) if endpoint.key_id else None
         self._pace = Pace(self._limiter, *([key] if key else []), sleep=sleep)
         self._random = random.Random()
+        self._timeout = timeout
         # Called with (method, url, body, status or None) after each write is sent: the
         # apply journal. Reads are not reported.
         self.on_write: Callable[[str, str, Any, int | None], None] | None = None
@@ -288,6 +299,7 @@ class Client:
         url = url or f"{self.endpoint.base_url}{path}"
         where = f"{method} {shown_path(path)}"
         retry, delay, forbidden = 0, 0.0, 0
+        spent: Counter[str] = Counter()  # retries so far by kind of failure (with a limit)
         while True:
             wait, delay = delay, 0.0
             try:
@@ -295,6 +307,7 @@ class Client:
             except httpx.TransportError as exc:
                 failure = self._unanswered(where, exc, retry)
             else:
+                mark_answered(self.endpoint.account)
                 log.debug("%s -> %s", where, response.status_code)
                 if response.is_success:
                     return parse_body(response)
@@ -311,28 +324,57 @@ class Client:
                 found = await self._look(where, failure.reason, find, retry)
                 if found is not None:
                     return found
-                if retry < self.retries:
-                    self._notify(f"{where}: not created, sending again", retry)
-            elif retry < self.retries:
+            more, count, limit = self._budget(failure, retry, spent)
+            if method == "POST" and failure.ambiguous:
+                if more:
+                    self._notify(f"{where}: not created, sending again", count, limit=limit)
+            elif more:
                 delay = self._delay(retry)  # waited out by the limiter, with the spacing
-                self._notify(f"{where}: {failure.reason}, retrying in {delay:.1f} s", retry)
-            if retry >= self.retries:
+                self._notify(
+                    f"{where}: {failure.reason}, retrying in {delay:.1f} s",
+                    count,
+                    limit=limit,
+                    reason=failure.reason,
+                    wait=delay,
+                )
+            if not more:
                 raise failure.error from failure.cause
             retry += 1
+            spent[failure.kind] += 1
             self.stats["retries"] += 1
+
+    def _budget(self, failure: _Failure, retry: int, spent: Counter[str]) -> tuple[bool, int, int]:
+        """Whether to send again, and the retry's number and limit for the progress line.
+        Decided now, not when the failure happened: a ``find`` may have heard the endpoint."""
+        if not failure.kind:
+            return retry < self.retries, retry, self.retries
+        answered = has_answered(self.endpoint.account)
+        limit = retry_limit(Failure(failure.kind), self.retries, answered=answered)
+        return retry < self.retries and spent[failure.kind] < limit, spent[failure.kind], limit
 
     def _unanswered(self, where: str, exc: httpx.TransportError, retry: int) -> _Failure:
         """A request without an answer, if worth retrying; raises TransportError if not."""
         reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        if not isinstance(exc, _UNSENT + _AMBIGUOUS):  # a bad URL, a proxy refusing...
+        kind = classify(exc)
+        if kind is Failure.OTHER:  # a bad URL, a proxy refusing...
             raise TransportError(self._redact(f"{where}: {reason}")) from exc
-        ambiguous = not isinstance(exc, _UNSENT)
+        if kind is Failure.DNS:
+            host = httpx.URL(self.endpoint.base_url).host
+            raise TransportError(
+                self._redact(
+                    f"{where}: cannot resolve the host name {host!r} of "
+                    f"{self.endpoint.description} ({reason}): check the URL and the network"
+                )
+            ) from exc
+        ambiguous = kind is not Failure.UNSENT
         text = f"{where}: no answer from {self.endpoint.description} ({reason})"
         if retry:
             text += f" after {retry + 1} attempts"
+        if kind is Failure.TIMEOUT:
+            text += f"; each waited {self._timeout:g} s (ACR_TIMEOUT or --timeout change that)"
         if where.startswith("POST") and ambiguous:
             text += "; the create may have been done: run plan again before retrying"
-        return _Failure(TransportError(self._redact(text)), reason, ambiguous, exc)
+        return _Failure(TransportError(self._redact(text)), reason, ambiguous, exc, kind.value)
 
     def _answered(
         self, method: str, path: str, response: httpx.Response, retry: int, forbidden: int
@@ -369,7 +411,10 @@ class Client:
         self._limiter.pause(wait)
         reason = f"{response.status_code} {response.reason_phrase}".strip()
         self._notify(
-            f"{method} {shown_path(path)}: rate limited ({reason}), waiting {wait:.1f} s", retry
+            f"{method} {shown_path(path)}: rate limited ({reason}), waiting {wait:.1f} s",
+            retry,
+            reason=reason,
+            wait=wait,
         )
 
     async def _look(self, where: str, reason: str, find: Finder, retry: int) -> Any:
@@ -384,10 +429,25 @@ class Client:
         base = min(BACKOFF_MAX, BACKOFF_BASE * 2**retry)
         return base + self._random.uniform(0, base / 10)  # jitter: clients don't stay in step
 
-    def _notify(self, message: str, retry: int | None = None) -> None:
+    def _notify(
+        self,
+        message: str,
+        retry: int | None = None,
+        *,
+        limit: int | None = None,
+        reason: str | None = None,
+        wait: float = 0.0,
+    ) -> None:
+        """Report a retry; with a ``reason``, once per round for all requests (RetryRounds)."""
         if retry is not None:
-            message += f" (retry {retry + 1} of {self.retries})"
+            message += f" (retry {retry + 1} of {self.retries if limit is None else limit})"
         log.info("%s", message)
+        if reason is None:
+            self._emit(message)
+        else:
+            self._rounds.notify(message, reason=reason, retry=retry, wait=wait)
+
+    def _emit(self, message: str) -> None:
         if self._on_retry is not None:
             self._on_retry(self._redact(message))
 

@@ -18,6 +18,7 @@ from reconciler.errors import ApplyReport, ConfigError, VerifyError
 from reconciler.interrupts import Stop, catch_signals
 from reconciler.journal import Journal, secret_forms
 from reconciler.manifest import Desired, Target
+from reconciler.netfail import DEFAULT_TIMEOUT
 from reconciler.plan import Plan
 from reconciler.ratelimit import MATON_KEY_RATE, Limiters
 from reconciler.readonly import ReadOnlyApi, refuse_writes
@@ -39,6 +40,7 @@ class Session:
     on_retry: Callable[[str], None] | None = None
     limiters: Limiters | None = None  # the run's rate limiters (shared by its sessions)
     key_rate: float = MATON_KEY_RATE
+    timeout: float = DEFAULT_TIMEOUT  # seconds per request
 
     @classmethod
     def open(
@@ -50,23 +52,26 @@ class Session:
         on_retry: Callable[[str], None] | None = None,
         limiters: Limiters | None = None,
         sandbox_app: Any = None,
+        timeout: float | None = None,
     ) -> Session:
         """A session on ``target``'s account. ``limiters`` (one per run) is shared by the
         sessions of a run; with ``sandbox``, ``sandbox_app`` is the run's in-process sandbox
-        (one is opened on ``SANDBOX_STATE`` when it is None)."""
+        (one is opened on ``SANDBOX_STATE`` when it is None). ``timeout`` (``--timeout``)
+        wins over ``ACR_TIMEOUT``."""
         name = target.name if target else "default"
         rate = rate_from_env(env)
         key_rate = rate_from_env(env, "ACR_MATON_RATE_LIMIT", MATON_KEY_RATE)
+        seconds = timeout_from_env(env) if timeout is None else timeout
         limiters = limiters or Limiters()
         if sandbox:
             app = sandbox_app if sandbox_app is not None else open_sandbox(SANDBOX_STATE)
             endpoint = sandbox_endpoint(app.state.store, target)
-            return cls(endpoint, name, rate, app, on_retry, limiters, key_rate)
+            return cls(endpoint, name, rate, app, on_retry, limiters, key_rate, seconds)
         connection = target.connection if target else None
         url = target.url if target else None
         token_env = target.token_env if target else "ACTIVECAMPAIGN_API_TOKEN"
         endpoint = endpoint_from_env(env, connection=connection, url=url, token_env=token_env)
-        return cls(endpoint, name, rate, None, on_retry, limiters, key_rate)
+        return cls(endpoint, name, rate, None, on_retry, limiters, key_rate, seconds)
 
     def client(self, *, read_only: bool = False) -> Client:
         transport = httpx.ASGITransport(app=self.app) if self.app is not None else None
@@ -75,6 +80,7 @@ class Session:
             transport=transport,
             rate=self.rate,
             on_retry=self.on_retry,
+            timeout=self.timeout,
             request_hooks=(refuse_writes,) if read_only else (),
             limiters=self.limiters,
             key_rate=self.key_rate,
@@ -144,13 +150,25 @@ def rate_from_env(
     return rate
 
 
+def timeout_from_env(env: Mapping[str, str]) -> float:
+    text = env.get("ACR_TIMEOUT", "")
+    if not text:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise ConfigError(f"ACR_TIMEOUT must be a number of seconds above 0, not {text!r}")
+    return seconds
+
+
 def open_sandbox(state: Path) -> Any:
     """The in-process sandbox app over ``state`` (created empty when missing); its store is
     ``app.state.store``."""
     from reconciler.sandbox import SandboxStore, create_app
 
-    state.parent.mkdir(parents=True, exist_ok=True)
-    return create_app(SandboxStore.open(state))
+    return create_app(SandboxStore.open(state))  # refuses a folder it cannot write, a broken file
 
 
 def sandbox_endpoint(store: Any, target: Target | None) -> Endpoint:

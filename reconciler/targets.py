@@ -98,6 +98,7 @@ class Run:
     env: Mapping[str, str]
     sandbox: bool = False
     on_retry: Callable[[str], None] | None = None
+    timeout: float | None = None  # seconds per request (--timeout); None: ACR_TIMEOUT
     limiters: Limiters = field(default_factory=_limiters)
     _app: Any = None
 
@@ -113,6 +114,7 @@ class Run:
             on_retry=self.on_retry,
             limiters=self.limiters,
             sandbox_app=self._app,
+            timeout=self.timeout,
         )
 
     def check_distinct(self, targets: Sequence[Target | None]) -> None:

@@ -21,6 +21,7 @@ import httpx
 import uvicorn
 
 from reconciler.sandbox import SandboxStore, create_app
+from reconciler.sandbox.faults import FaultOptions, quiet_drops
 
 
 @dataclass
@@ -87,17 +88,25 @@ def run_sandbox(
     rate_limit: float | None = 5.0,
     maton_rate_limit: float | None = 10.0,
     latency_ms: int = 0,
+    inject_faults: FaultOptions | None = None,
 ) -> Iterator[RunningSandbox]:
     """Serve a sandbox (``store``, or one opened from ``state``/``seed``) until the block ends.
 
     The limits default to the real ones; pass ``rate_limit=None, maton_rate_limit=None`` for
-    fast tests that do not test the limits.
+    fast tests that do not test the limits. ``inject_faults`` injects seeded failures
+    (``reconciler.sandbox.faults``).
     """
     if store is None:
         store = SandboxStore.open(state=state, seed=seed)
     inner = create_app(
-        store, latency_ms=latency_ms, rate_limit=rate_limit, maton_rate_limit=maton_rate_limit
+        store,
+        latency_ms=latency_ms,
+        rate_limit=rate_limit,
+        maton_rate_limit=maton_rate_limit,
+        faults=inject_faults,
     )
+    if inject_faults is not None:
+        quiet_drops()
     served: list[tuple[str, str, int]] = []
     faults: dict[str, Any] = {}
 

@@ -324,7 +324,14 @@ async def _sync_options(
             body = {"fieldOption": {"label": option["label"], "orderid": position}}
             await api.put(f"/fieldOptions/{current['id']}", body)
     if new:
-        await api.create("/fieldOption/bulk", {"fieldOptions": new})
+
+        async def find() -> Any:  # after an ambiguous failure: were they created?
+            rows = await _rows_of(api, f"/fields/{field_id}/options", "fieldOptions")
+            values = {option["value"] for option in new}
+            made = [row for row in rows if as_str(row.get("value")) in values]
+            return {"fieldOptions": made} if made else None
+
+        await api.create("/fieldOption/bulk", {"fieldOptions": new}, find=find)
     wanted = {option["value"] for option in desired}
     for value, current in live.items():
         if value not in wanted:
@@ -338,6 +345,19 @@ async def _sync_relations(
     is never left without a relation (and so invisible) in between."""
     wanted = {0} if lists == ALL_LISTS else {int(ids[("list", stringid)]) for stringid in lists}
     for relid in sorted(wanted - set(live)):
-        await api.create("/fieldRels", {"fieldRel": {"field": int(field_id), "relid": relid}})
+
+        async def find(relid: int = relid) -> Any:
+            rows = await _rows_of(api, f"/fields/{field_id}/relations", "fieldRels")
+            made = [row for row in rows if as_int(row.get("relid")) == relid]
+            return {"fieldRel": made[0]} if made else None
+
+        body = {"fieldRel": {"field": int(field_id), "relid": relid}}
+        await api.create("/fieldRels", body, find=find)
     for relid in sorted(set(live) - wanted):
         await api.delete(f"/fieldRels/{live[relid]}")
+
+
+async def _rows_of(api: Api, path: str, key: str) -> list[Mapping[str, Any]]:
+    body = await api.get(path)
+    rows = body.get(key) if isinstance(body, dict) else None
+    return [row for row in rows or [] if isinstance(row, dict)]

@@ -126,6 +126,8 @@ class ListKind(Kind):
         body = await api.create("/lists", self._payload(change.desired.attrs), find=find)
         list_id = str(body["list"]["id"])
         group = {"listGroup": {"listid": int(list_id), "groupid": group_id}}
+        # [UNK] no read of /listGroups is documented, so an ambiguous failure here is not
+        # looked up: the create raises, and the apply stops (the list exists by then).
         await api.create("/listGroups", group)
         return list_id
 

@@ -24,6 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from reconciler.sandbox.faults import FaultOptions, Faults
 from reconciler.sandbox.http import SCOPE_CONNECTION, ApiProblem
 from reconciler.sandbox.limits import SlidingWindow
 from reconciler.sandbox.routes import api_routes
@@ -205,11 +206,13 @@ def create_app(
     latency_ms: int = 0,
     rate_limit: float | None = 5.0,
     maton_rate_limit: float | None = 10.0,
+    faults: FaultOptions | None = None,
 ) -> Starlette:
     """The sandbox as an ASGI app serving ``store``.
 
     ``rate_limit`` is requests per second per account and ``maton_rate_limit`` per Maton key
-    (``None`` disables either); ``latency_ms`` delays every response.
+    (``None`` disables either); ``latency_ms`` delays every response; ``faults`` injects
+    failures (``sandbox.faults``; ``faults.met`` counts them).
     """
     limits = Limits(rate_limit, maton_rate_limit)
     api = Router(routes=api_routes())
@@ -224,5 +227,7 @@ def create_app(
     )
     if latency_ms > 0:
         app.add_middleware(Latency, latency_ms=latency_ms)
+    if faults is not None and faults.rate > 0:
+        app.add_middleware(Faults, options=faults)
     app.state.store = store
     return app

@@ -6,6 +6,7 @@ go through ``announce``; uvicorn logs warnings only and no access log.
 
 from __future__ import annotations
 
+import errno
 import gc
 import ipaddress
 import socket
@@ -15,6 +16,7 @@ import uvicorn
 
 from reconciler.errors import ConfigError
 from reconciler.sandbox.app import create_app
+from reconciler.sandbox.faults import FaultOptions, quiet_drops
 from reconciler.sandbox.store import SandboxStore
 
 
@@ -66,6 +68,7 @@ def serve(
     port: int = 8787,
     latency_ms: int = 0,
     rate_limit: float | None = 5.0,
+    faults: FaultOptions | None = None,
     announce: Callable[[str], None],
 ) -> None:
     """Serve ``store`` on ``host:port`` until Ctrl-C (or SIGTERM), then return.
@@ -80,12 +83,16 @@ def serve(
     bound_port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     base_url = f"http://{shown}:{bound_port}"
-    app = create_app(store, latency_ms=latency_ms, rate_limit=rate_limit)
+    app = create_app(store, latency_ms=latency_ms, rate_limit=rate_limit, faults=faults)
+    if faults is not None and faults.rate > 0:
+        quiet_drops()
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
 
     def started() -> None:
         for line in describe(store, base_url):
             announce(line)
+        if faults is not None and faults.rate > 0:
+            announce(f"injecting faults into {faults.rate:.0%} of requests (seed {faults.seed})")
 
     server = _Server(config, started)
     # The store lives as long as the server: keep the collector from walking it on every
@@ -111,6 +118,16 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        raise ConfigError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}{_bind_hint(exc, port)}"
+        ) from exc
     sock.set_inheritable(True)
     return sock
+
+
+def _bind_hint(exc: OSError, port: int) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return "; another program listens there: stop it or choose another --port (0: any free)"
+    if exc.errno in (errno.EACCES, errno.EPERM) and 0 < port < 1024:
+        return "; ports below 1024 need privileges: choose another --port, e.g. 8787"
+    return ""

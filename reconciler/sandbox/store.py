@@ -28,6 +28,7 @@ from reconciler.sandbox.records import (
     new_group_definition,
     new_user,
 )
+from reconciler.sandbox.state_rows import row_problems, summarise
 
 STATE_FORMAT = "acr-sandbox-state/1"
 DEFAULT_MATON_KEY = "sandbox-maton-key"
@@ -181,7 +182,7 @@ class _AccountState(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
     counters: dict[str, int]
-    tables: dict[str, list[dict[str, Any]]]
+    tables: dict[str, list[Any]]  # rows are checked by state_rows
     settings: dict[str, Any] = {}
 
 
@@ -221,6 +222,8 @@ class SandboxStore:
 
         Raises ``ConfigError`` naming the file when it cannot be read or is malformed.
         """
+        if state is not None:
+            check_state_folder(state)
         if state is not None and state.exists():
             store = cls.from_data(_read_json(state), source=state)
         elif seed is not None:
@@ -279,15 +282,12 @@ class SandboxStore:
             return
         with self.lock:
             text = json.dumps(self.data(), indent=1, sort_keys=True)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    out.write(text)
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+                _write_atomically(self.path, text)
+            except OSError as exc:
+                raise ConfigError(
+                    f"cannot save the sandbox state to {self.path}: {exc.strerror or exc}"
+                ) from exc
 
     @classmethod
     def from_data(cls, data: Any, *, source: Path | str = "state") -> SandboxStore:
@@ -301,20 +301,34 @@ class SandboxStore:
                 f"sandbox state file {source} has format {state.format!r}, "
                 f"expected {STATE_FORMAT!r}; delete it or point --state elsewhere"
             )
-        connections = [_connection_from_state(c, source) for c in state.connections]
+        problems = _state_problems(state)
+        if problems:
+            raise ConfigError(
+                f"sandbox state file {source} is malformed ({len(problems)} "
+                f"problem{'s' if len(problems) != 1 else ''}):\n{summarise(problems)}\n"
+                "Fix or delete it (`acr sandbox reset` starts afresh)."
+            )
+        connections = [_connection_from_state(c) for c in state.connections]
         return cls(state.maton_key, connections)
 
 
-def _connection_from_state(state: _ConnectionState, source: Path | str) -> Connection:
+def _state_problems(state: _State) -> list[str]:
+    problems: list[str] = []
+    for number, connection in enumerate(state.connections):
+        for table, rows in connection.account.tables.items():
+            where = f"connections[{number}].account.tables.{table}"
+            if table not in TABLES:
+                problems.append(f"{where}: unknown table {table!r}")
+            else:
+                problems += row_problems(table, rows, where)
+    return problems
+
+
+def _connection_from_state(state: _ConnectionState) -> Connection:
     account = Account(state.account.name)
     for table, rows in state.account.tables.items():
-        if table not in account.tables:
-            raise ConfigError(f"sandbox state file {source}: unknown table {table!r}")
-        for row in rows:
-            ident = row.get("id")
-            if not isinstance(ident, int):
-                raise ConfigError(f"sandbox state file {source}: a {table} row has no integer id")
-            account.insert(table, dict(row), ident)
+        for row in rows:  # checked by _state_problems
+            account.insert(table, dict(row), row["id"])
     if "groupDefinitions" not in state.account.tables:  # a state saved before they existed
         account.add_field_groups()
     for table, count in state.account.counters.items():
@@ -333,6 +347,34 @@ def _connection_from_state(state: _ConnectionState, source: Path | str) -> Conne
         method=state.method,
         metadata=state.metadata,
     )
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def check_state_folder(state: Path) -> None:
+    """Refuse, before anything is served, a state file whose folder cannot be written: the
+    state is saved after every write, and a failed save would fail that write."""
+    try:
+        state.parent.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=state.parent, prefix=f".{state.name}.probe.")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot keep the sandbox state in {state}: {state.parent} is not a writable "
+            f"folder ({exc.strerror or exc}); run from a writable folder or choose another "
+            "state file"
+        ) from exc
 
 
 def _read_json(path: Path) -> Any:
