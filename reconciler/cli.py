@@ -12,6 +12,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -255,14 +256,11 @@ def apply(
     if all_targets:
         if saved:
             raise ConfigError("--plan applies one target's saved plan: use it with --target NAME")
-        _apply_all(run, project, chosen, paths, yes, allow_deletes, colour=_colour(opts))
+        with _locks(run, chosen, lock_timeout):
+            _apply_all(run, project, chosen, paths, yes, allow_deletes, colour=_colour(opts))
         return
     desired = _load(project, paths, chosen[0])
-    endpoint = run.session(chosen[0]).endpoint
-    lock = account_lock(
-        endpoint.account, what=endpoint.description, timeout=lock_timeout, on_wait=_note
-    )
-    with lock:
+    with _locks(run, chosen, lock_timeout):
         result = _make_plan(run, project, chosen[0], desired, allow_deletes)
         click.echo(render(result, "text", colour=_colour(opts)), nl=False)
         if saved:
@@ -280,6 +278,25 @@ def apply(
         f"{counts['delete']} deleted ({plural(len(report.done), 'change')}). "
         f"Journal: {report.journal}"
     )
+
+
+def _locks(run: Run, targets: Sequence[Target | None], timeout: float) -> ExitStack:
+    """The lock of every account ``targets`` reach, taken in one order (so two runs over
+    overlapping targets never wait on each other in a circle); released when the block ends."""
+    endpoints = {}
+    for target in targets:
+        endpoint = run.session(target).endpoint
+        endpoints[endpoint.account] = endpoint.description
+    stack = ExitStack()
+    try:
+        for account in sorted(endpoints):
+            stack.enter_context(
+                account_lock(account, what=endpoints[account], timeout=timeout, on_wait=_note)
+            )
+    except BaseException:
+        stack.close()
+        raise
+    return stack
 
 
 def _apply_all(

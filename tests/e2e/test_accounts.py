@@ -4,11 +4,16 @@ compare, connections, --all-targets and adopting one object at a time."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sandbox_server import RunningSandbox
+
+from reconciler.lock import account_lock
+from reconciler.manifest import load_project
+from reconciler.targets import Run
 
 from .base import dump
 from .conftest import Acr
@@ -335,3 +340,14 @@ def test_export_of_an_account_without_deals_access_leaves_pipelines_out(
     assert "Warning: left out pipelines: not exported, Deals access is missing" in result.err
     assert "Warning: left out deal_fields: not exported, Deals access is missing" in result.err
     assert "pipelines.yaml" not in result.out and "tags.yaml (3)" in result.out
+
+
+def test_all_targets_apply_waits_for_the_lock_of_every_account_it_reaches(fleet: Acr) -> None:
+    fleet.write("tags.yaml", dump({"tags": [{"name": "Fleet"}]}))
+    project = fleet.root / "acr.yaml"
+    endpoint = Run(os.environ).session(load_project(project).targets["b"]).endpoint
+    with account_lock(endpoint.account, what="b", timeout=0):  # another apply on b
+        held = fleet("apply", "--yes", "--all-targets", "--lock-timeout", "0")
+    assert held.code == 1 and "another acr apply" in held.err and "nothing was changed" in held.err
+    assert not any(row["tag"] == "Fleet" for row in fleet.rows("tags"))  # a was not applied
+    assert fleet("apply", "--yes", "--all-targets").code == 0

@@ -60,14 +60,7 @@ async def create_contact_list(request: Request) -> Response:
     contact, list_id, status = await CONTACT_LISTS.created_ids(request, "contact", "list", "status")
     _need(account, "contacts", contact, "contactList", "contact")
     _need(account, "lists", list_id, "contactList", "list")
-    existing = account.rows("contactLists", contact=contact, list=list_id)
-    if existing:
-        existing[0]["status"] = status
-        row = existing[0]
-    else:
-        row = account.insert(
-            "contactLists", {"contact": contact, "list": list_id, "status": status, "cdate": now()}
-        )
+    row = _upsert(account, "contactLists", {"contact": contact, "list": list_id}, status=status)
     return reply({"contactList": contact_list_view(row)}, 200)
 
 
@@ -79,14 +72,7 @@ async def create_field_value(request: Request) -> Response:
     _need(account, "contacts", contact, "fieldValue", "contact")
     _need(account, "fields", field, "fieldValue", "field")
     value = to_str(attrs["value"], "fieldValue", "value")
-    existing = account.rows("fieldValues", contact=contact, field=field)
-    if existing:
-        existing[0]["value"] = value
-        row = existing[0]
-    else:
-        row = account.insert(
-            "fieldValues", {"contact": contact, "field": field, "value": value, "cdate": now()}
-        )
+    row = _upsert(account, "fieldValues", {"contact": contact, "field": field}, value=value)
     return reply({"fieldValue": field_value_view(row)}, 201)
 
 
@@ -109,3 +95,14 @@ ROUTES = [
     *CONTACT_LISTS.routes(create=create_contact_list),
     *FIELD_VALUES.routes(index=list_field_values, create=create_field_value),
 ]
+
+
+def _upsert(account: Any, table: str, keys: dict[str, Any], **values: Any) -> Row:
+    """The row of ``table`` with ``keys`` updated with ``values``, or a new one: one contact
+    holds one subscription per list and one value per field."""
+    existing = account.rows(table, **keys)
+    if existing:
+        existing[0].update(values)
+        return existing[0]
+    row: Row = account.insert(table, {**keys, **values, "cdate": now()})
+    return row
