@@ -102,35 +102,42 @@ def node_location(node: Any, file: str) -> Location | None:
     return Location(file, lc.line + 1, lc.col + 1)
 
 
-def _position(getter: Callable[[Any], Any], comp: Any, file: str) -> Location | None:
+def _position(getter: Callable[[Any], Any], comp: Any) -> tuple[int, int] | None:
+    """The 1-based (line, column) that ``getter`` (an ``lc`` method) gives for ``comp``."""
     try:
         line, col = getter(comp)
     except (KeyError, IndexError, TypeError, AttributeError):
         return None  # keys brought in by a merge (<<) have no position of their own
-    return Location(file, line + 1, col + 1)
+    return line + 1, col + 1
 
 
 def locate(node: Any, path: DataPath, file: str, *, key: bool = False) -> Location:
     """The location of ``path`` under ``node``: the value's position, or the key's when
     ``key`` is set. A path that leaves the tree (a missing key) stops at the deepest node
     reached, i.e. the mapping that lacks the key."""
-    here = node_location(node, file) or Location(file)
+    # Positions as (line, col) until the end: a Location per step cost more than the walk.
+    lc = getattr(node, "lc", None)
+    here = None if lc is None or lc.line is None else (lc.line + 1, lc.col + 1)
     key_here = here
     for comp in path:
         if comp == KEY:
-            return key_here
+            return _location(file, key_here)
         if isinstance(node, CommentedMap) and comp in node:
-            key_here = _position(node.lc.key, comp, file) or here
-            here = _position(node.lc.value, comp, file) or key_here
-            if node[comp] is None:
-                here = key_here  # an empty value sits wherever the next line starts
+            key_here = _position(node.lc.key, comp) or here
+            here = _position(node.lc.value, comp) or key_here
             node = node[comp]
+            if node is None:
+                here = key_here  # an empty value sits wherever the next line starts
         elif isinstance(node, CommentedSeq) and isinstance(comp, int) and 0 <= comp < len(node):
-            here = key_here = _position(node.lc.item, comp, file) or here
+            here = key_here = _position(node.lc.item, comp) or here
             node = node[comp]
         else:
             break
-    return key_here if key else here
+    return _location(file, key_here if key else here)
+
+
+def _location(file: str, where: tuple[int, int] | None) -> Location:
+    return Location(file) if where is None else Location(file, *where)
 
 
 def format_path(path: DataPath) -> str:
