@@ -47,7 +47,9 @@ def check_depth(text: str, file: str) -> list[Problem]:
         while indents and indents[-1] >= indent:
             indents.pop()
         indents.append(indent)
-        flow, column = _flow(line, flow, MAX_DEPTH - len(indents))
+        column = None
+        if flow or "[" in line or "{" in line:  # most lines open no bracket: skip the scan
+            flow, column = _flow(line, flow, MAX_DEPTH - len(indents))
         if column is not None or len(indents) > MAX_DEPTH:
             where = Location(file, number, (column or indent) + 1)
             return [Problem(f"nested more than {MAX_DEPTH} levels deep; flatten it", where)]

@@ -80,8 +80,9 @@ def load_manifests(
             load.read(path)
         problems += load.problems + load.resolver.problems
         problems += cross_check(load.placed, unknown_kinds=load.unknown_kinds)
-    if problems:
-        raise ManifestError(problems)
+        if problems:
+            raise ManifestError(problems)
+        external = external_refs(load.placed, unknown_kinds=load.unknown_kinds)
     return Desired(
         objects=tuple(item.obj for item in load.placed),
         secrets=types.MappingProxyType(dict(resolver.secrets)),
@@ -90,7 +91,7 @@ def load_manifests(
         sections=frozenset(load.sections),
         skipped=tuple(skipped),
         env_names=tuple(sorted(resolver.env_names)),
-        external=tuple(external_refs(load.placed, unknown_kinds=load.unknown_kinds)),
+        external=tuple(external),
     )
 
 
@@ -99,7 +100,10 @@ def _collector_paused() -> Iterator[None]:
     """Loading makes a few hundred thousand objects that all stay alive (the trees, the plain
     data, the models, the objects): Python's cyclic collector would walk them again and again
     as they pile up, which took a third of the loading time of 11,350 objects. Little made
-    here is garbage in a cycle (an error's traceback), so the collector waits for the end."""
+    here is garbage in a cycle (an error's traceback), so the collector waits for the end,
+    and what the load made then goes straight to the oldest generation (``freeze`` then
+    ``unfreeze`` moves every object there without walking them), as if it had survived the
+    young collections it skipped; a full collection walks it later, once."""
     if not gc.isenabled():
         yield
         return
@@ -107,6 +111,9 @@ def _collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:  # someone else's frozen objects stay frozen
+            gc.freeze()
+            gc.unfreeze()
         gc.enable()
 
 

@@ -18,12 +18,14 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from reconciler.errors import Location, Problem
 from reconciler.kinds.base import Obj
+from reconciler.manifest.fastyaml import LocatedMap
 from reconciler.manifest.yaml import MISSING, DataPath, format_path, locate, plain_scalar, step
 from reconciler.secrets import names_object, shown_attrs
 
 _TOKEN = re.compile(r"\$\$\{|\$\{(?P<body>[^}]*)\}|\$\{")
 _REFERENCE = re.compile(r"(?P<ns>vars|env)\.(?P<name>[A-Za-z_][A-Za-z0-9_-]*)")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # the C parser's scalars
 
 
 @dataclass
@@ -50,6 +52,15 @@ class Resolver:
 
     def plain(self, node: Any, path: DataPath, root: Any, file: str) -> Any:
         """``node`` (found at ``path`` under ``root``) as plain data, references substituted."""
+        if type(node) is LocatedMap:
+            # The C parser's tree holds plain scalars: only collections and "${" need work.
+            out = {}
+            for key, value in node.items():
+                if value.__class__ in _PLAIN and not (value.__class__ is str and "${" in value):
+                    out[key] = value
+                else:
+                    out[key] = self.plain(value, (*path, key), root, file)
+            return out
         if isinstance(node, CommentedMap):
             return {
                 plain_scalar(key): self.plain(value, (*path, key), root, file)
