@@ -175,11 +175,12 @@ class Plan:
 
     @property
     def data(self) -> dict[str, Any]:
+        changes = [c.data for c in self.changes]  # once, for the body and the fingerprint
         body = {
             "format": PLAN_FORMAT,
             "target": self.target,
             "summary": self.summary,
-            "changes": [c.data for c in self.changes],
+            "changes": changes,
             "inputs": dict(self.inputs),
             "live": self.touched,
         }
@@ -189,7 +190,7 @@ class Plan:
             "refusals": [mask_urls(r.data) for r in self.refusals],
         }
         body.update({name: value for name, value in extra.items() if value})
-        return {**body, "fingerprint": self.fingerprint}
+        return {**body, "fingerprint": _fingerprint(self.inputs, changes)}
 
     @property
     def touched(self) -> dict[str, dict[str, Any]]:
@@ -206,9 +207,12 @@ class Plan:
         """A digest of the manifests the plan was made from and of what it will do (shown
         forms only). Two plans with the same fingerprint make the same reviewed changes; the
         account elsewhere may differ."""
-        changes = [c.data for c in self.changes]
-        text = json.dumps({"inputs": dict(self.inputs), "changes": changes}, sort_keys=True)
-        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+        return _fingerprint(self.inputs, [c.data for c in self.changes])
+
+
+def _fingerprint(inputs: Mapping[str, str], changes: list[dict[str, Any]]) -> str:
+    text = json.dumps({"inputs": dict(inputs), "changes": changes}, sort_keys=True)
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def build_plan(
@@ -286,5 +290,5 @@ def live_digest(obj: Obj) -> dict[str, Any]:
     return {"id": obj.id, "label": obj.label, "attrs": attrs}
 
 
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+# json.dumps(value, sort_keys=True, ensure_ascii=False), without making an encoder per value
+_canonical = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
