@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import heapq
 import math
 import time
 from collections import deque
@@ -150,14 +151,21 @@ class RateLimiter:
         which a busy event loop (or machine) delays, and reaches the wire after its connection
         is made: a request that went 80 ms late would leave the next ones 80 ms closer to it
         than the window allows. So each request also keeps the window from the times the
-        earlier ones really went (``sent``; never earlier than their slots), waiting once if
-        it must."""
-        if len(self._went) >= self.burst:
-            late = self._went[-self.burst][1] + self.window - max(self._clock(), slot)
-            if late > 0:
-                await nap(late)
+        earlier ones really went (``sent``; never earlier than their slots): it goes once
+        fewer than ``burst`` of them went within a window before it. Late requests go out of
+        the order of their slots, so the check counts the latest times, not the latest
+        records, and is made again after each wait (others may have gone meanwhile)."""
+        while len(self._went) >= self.burst:
+            latest = heapq.nlargest(self.burst, (went for _, went in self._went))[-1]
+            late = latest + self.window - max(self._clock(), slot)
+            if late <= 0:
+                break
+            before = self._clock()
+            await nap(late)
+            if self._clock() == before:
+                break  # a clock that does not move (a test's fake): never spin
         self._went.append([slot, max(self._clock(), slot)])
-        while len(self._went) > self.burst:
+        while len(self._went) > 2 * self.burst:
             self._went.popleft()
 
     def sent(self, slot: float) -> None:
@@ -224,6 +232,10 @@ class Pace:
             await nap(wait)
         if any(limiter.paused_until > slot for limiter in self.limiters):
             return await self.acquire(sleep, delay=0.0)  # a 429 voided the slot meanwhile
+        # Each limiter also keeps its window from when its requests really went, as one
+        # limiter alone does: a slot committed when due still goes late on a busy loop.
+        for limiter in self.limiters:
+            await limiter._keep_window(nap, slot)
         return slot
 
 
