@@ -57,11 +57,20 @@ def webhooks() -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def connection_id(n: int) -> str:
+    """The Maton connection of the seed's account ``n``."""
+    return f"{n + 1:08d}-0000-4000-8000-00000000a11e"
+
+
 def seed(path: Path, accounts: int = 1) -> Path:
-    """Write a seed of ``accounts`` copies of the large account; returns ``path``."""
+    """Write a seed of ``accounts`` copies of the large account, each reached through its
+    ``connection_id`` (the first is the gateway's default); returns ``path``."""
     account = {"tags": tags(), "lists": lists(), "fields": fields(), "pipelines": pipelines(),
                "webhooks": webhooks()}  # fmt: skip
-    connections = [{"account": f"large-{n}", **account} for n in range(accounts)]
+    connections = [
+        {"account": f"large-{n}", "connection_id": connection_id(n), **account}
+        for n in range(accounts)
+    ]
     path.write_text(json.dumps({"connections": connections}), encoding="utf-8")
     return path
 

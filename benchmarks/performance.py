@@ -12,13 +12,17 @@ second per account) and a fixed answer latency. Rows:
 - apply of ``--changes`` tag updates (one PUT each) at 150 ms: requests per second sustained;
 - a mixed apply across kinds into an empty account at 600 ms (lists, fields naming them,
   tags, pipelines with stages, webhooks naming lists): wall time against calls / 5;
+- ``--all-targets`` over 4 copies of the large account behind one Maton key (the sandbox
+  allows 10 requests per second per key, as Maton does): the plans made together, then 50
+  tag updates applied to each, against the floor max(sum of calls / 10, largest account's
+  calls / 5), the key's budget or the busiest account's, whichever binds;
 - 429s met in all of the above (the limiter must keep every run at zero);
 - CPU time and peak memory of loading, diffing, planning and rendering (JSON) the large
   account's manifests, with no change and with 10,000 updates (``local_work``);
 - start-up: wall time of ``acr --help`` and ``acr validate`` (of the example set), best of 5.
 
 ``--quick`` applies 200 changes instead of 1,000 and skips the 300 ms plan. The full run takes
-about five minutes, most of it the apply (1,000 requests at 5 per second). The 150 ms plan is
+about seven minutes, most of it the apply (1,000 requests at 5 per second). The 150 ms plan is
 the one applied.
 """
 
@@ -51,9 +55,13 @@ from reconciler.apply import apply_plan  # noqa: E402
 from reconciler.client import Client  # noqa: E402
 from reconciler.endpoint import endpoint_from_env  # noqa: E402
 from reconciler.engine import make_plan  # noqa: E402
-from reconciler.manifest import load_manifests  # noqa: E402
+from reconciler.manifest import Desired, load_manifests  # noqa: E402
+from reconciler.ratelimit import Limiters  # noqa: E402
 
 LIMIT = 5.0  # requests per second per account, the sandbox's and ActiveCampaign's
+KEY_LIMIT = 10.0  # requests per second per Maton key, the sandbox's and Maton's
+ACCOUNTS = 4  # accounts of the --all-targets rows, each a copy of the large account
+FLEET_CHANGES = 50  # tag updates applied to each of them
 PAGES = {  # the large account's collections and their rows: one GET per 100
     "tags": large_account.TAGS,
     "lists": large_account.LISTS,
@@ -130,6 +138,51 @@ def served(seed: Path | None, latency_ms: int) -> Iterator[Served]:
         server.wait(timeout=30)
 
 
+async def together(
+    sandbox: Served, limiters: Limiters, step: Callable[[Client, int], Awaitable[Any]]
+) -> tuple[list[Any], Run, float]:
+    """``step`` on every account at once, as ``--all-targets`` runs: one client per account,
+    all under the run's limiters. Returns the results, the calls and time, and the floor."""
+    env = {"MATON_API_KEY": sandbox.key, "MATON_GATEWAY_URL": sandbox.url}
+    transports = [CountingTransport() for _ in range(ACCOUNTS)]
+    clients = [
+        Client(endpoint_from_env(env, connection=large_account.connection_id(n)),
+               transport=transports[n], rate=LIMIT, limiters=limiters)
+        for n in range(ACCOUNTS)
+    ]  # fmt: skip
+    started = time.perf_counter()
+    results = await asyncio.gather(*(step(client, n) for n, client in enumerate(clients)))
+    elapsed = time.perf_counter() - started
+    for client in clients:
+        await client.aclose()
+    calls = [sum(n for m, n in c.stats.items() if m != "retries") for c in clients]
+    refused = sum(t.statuses[429] for t in transports)
+    floor = max(sum(calls) / KEY_LIMIT, max(calls) / LIMIT)
+    return list(results), Run(sum(calls), elapsed, refused), floor
+
+
+def all_targets(seed: Path, desired: Desired, add: Callable[..., None]) -> int:
+    """The ``--all-targets`` rows (a plan of every account, then their apply); their 429s."""
+    limiters = Limiters()  # one run: the plans and the applies share the key's budget
+    refused = 0
+    with served(seed, 150) as sandbox:
+        plans, run, floor = asyncio.run(
+            together(sandbox, limiters, lambda c, n: make_plan(c, desired, target=f"a{n}"))
+        )
+        refused += run.refused
+        add(f"plan --all-targets, {ACCOUNTS} x {large_account.OBJECTS:,} objects, 150 ms",
+            f"{run.calls} calls, {run.refused} 429s", f"{run.seconds:.1f} s (floor {floor:.1f} s)",
+            f"x{run.seconds / floor:.3f}")  # fmt: skip
+        _, run, floor = asyncio.run(
+            together(sandbox, limiters, lambda c, n: apply_plan(c, plans[n]))
+        )
+        refused += run.refused
+        add(f"apply --all-targets, {ACCOUNTS} x {FLEET_CHANGES} tag updates, 150 ms",
+            f"{run.calls} calls, {run.refused} 429s", f"{run.seconds:.1f} s (floor {floor:.1f} s)",
+            f"x{run.seconds / floor:.3f}")  # fmt: skip
+    return refused
+
+
 def mixed_manifests(folder: Path) -> Path:
     """Changes of every kind into an empty account, with references between them."""
     lists = [{"stringid": f"m{i}", "name": f"M {i}", "sender_url": "https://example.com",
@@ -204,6 +257,12 @@ def main() -> None:
                 refused += run.refused
                 add(f"apply, {len(plan.changes):,} tag updates, 150 ms", f"{run.calls} calls",
                     f"{run.seconds:.1f} s", f"{run.calls / run.seconds:.2f} req/s")  # fmt: skip
+        fleet = large_account.manifests(root / "fleet", described=FLEET_CHANGES)
+        refused += all_targets(
+            large_account.seed(root / "fleet.json", accounts=ACCOUNTS),
+            load_manifests([fleet]),
+            add,
+        )
         with served(None, 600) as sandbox:
             count, run = mixed_plan_and_apply(sandbox, mixed_manifests(root / "mixed"))
         refused += run.refused

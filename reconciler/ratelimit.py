@@ -35,7 +35,7 @@ import email.utils
 import heapq
 import math
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from datetime import UTC
 
@@ -84,6 +84,10 @@ class RateLimiter:
         self._sent: deque[float] = deque()  # the last few slots handed out, oldest first
         self._went: deque[list[float]] = deque()  # [slot, when it really went] of the last few
         self._paused_until = -math.inf
+        # On a limiter several accounts share (a Maton key's): the accounts' limiters with
+        # requests waiting for it (each waiter's start time) and the slots each has taken.
+        self._waiting: dict[RateLimiter, list[float]] = {}
+        self._served: Counter[RateLimiter] = Counter()
 
     @property
     def interval(self) -> float:
@@ -198,7 +202,8 @@ class Pace:
     limiter does, would make the key's queue follow the order of reservations: an account
     reserving 0.7 s ahead would hold back the other accounts' free slots before it.) With a
     clock that does not move (a test's) the caller takes its slot at once, so it never spins.
-    A 429 pauses the first limiter (the account)."""
+    Of the accounts that share a limiter (a key) and could take a slot, the one that has
+    taken the fewest of its slots takes it. A 429 pauses the first limiter (the account)."""
 
     def __init__(self, *limiters: RateLimiter, sleep: Sleep = asyncio.sleep) -> None:
         if not limiters:
@@ -214,19 +219,35 @@ class Pace:
         if len(self.limiters) == 1:
             return await self.limiters[0].acquire(sleep or self._sleep, delay=delay)
         nap = sleep or self._sleep
-        clock = self.limiters[0]._clock
+        account, shared = self.limiters[0], self.limiters[1:]
+        clock = account._clock
         start, before = clock() + delay, None
-        while True:
-            now = clock()
-            slot = max(limiter.earliest(max(0.0, start - now)) for limiter in self.limiters)
-            # Due (within the clock's own progress since ``now``), or a clock that does not
-            # move (a test's fake): take the slot.
-            if slot - now <= DUE or now == before:
-                break
-            before = now
-            await nap(slot - now)
+        for limiter in shared:
+            limiter._waiting.setdefault(account, []).append(start)
+        try:
+            while True:
+                now = clock()
+                slot = max(limiter.earliest(max(0.0, start - now)) for limiter in self.limiters)
+                # Due (within the clock's own progress since ``now``), or a clock that does
+                # not move (a test's fake): take the slot, unless an account served less
+                # can take it too.
+                if slot - now <= DUE or now == before:
+                    other = self._turn_of_other(slot)
+                    if other is None or now == before:
+                        break
+                    slot = max(other, now + DUE)
+                before = now
+                await nap(slot - now)
+        finally:
+            for limiter in shared:
+                waiting = limiter._waiting[account]
+                waiting.remove(start)
+                if not waiting:
+                    del limiter._waiting[account]
         for limiter in self.limiters:
             limiter.commit(slot)
+        for limiter in shared:
+            limiter._served[account] += 1
         wait = slot - clock()
         if wait > 0:
             await nap(wait)
@@ -237,6 +258,22 @@ class Pace:
         for limiter in self.limiters:
             await limiter._keep_window(nap, slot)
         return slot
+
+    def _turn_of_other(self, slot: float) -> float | None:
+        """When another account has taken fewer slots of a limiter it shares with this one
+        and has a request that can go at ``slot`` too: the time it can go (this request
+        waits for it). Accounts planned together so share their key evenly and finish
+        together, instead of one left alone at its own 5 per second at the end."""
+        account = self.limiters[0]
+        for limiter in self.limiters[1:]:
+            mine = limiter._served[account]
+            for other, starts in limiter._waiting.items():
+                if other is account or limiter._served[other] >= mine:
+                    continue
+                ready = max(other.earliest(max(0.0, min(starts) - account._clock())), slot)
+                if ready - slot <= DUE:
+                    return ready
+        return None
 
 
 class Limiters:

@@ -66,3 +66,25 @@ def test_with_the_key_the_window_counts_from_when_a_request_really_went_out() ->
     times = sorted(asyncio.run(vt.run(*(caller() for _ in range(6)))))
     assert times[0] == pytest.approx(0.08)
     assert times[5] == pytest.approx(1.08)  # a window after the first really went, not 1.0
+
+
+def test_accounts_sharing_a_key_share_it_evenly_and_finish_together() -> None:
+    vt = VirtualTime()
+    key = RateLimiter(10, margin=0.0, clock=vt.clock, sleep=vt.sleep)
+    accounts = [RateLimiter(5, margin=0.0, clock=vt.clock, sleep=vt.sleep) for _ in range(4)]
+    finished: dict[int, float] = {}
+
+    async def account(n: int) -> None:
+        await vt.sleep(n * 1.0)  # the accounts' pages become known one after the other
+
+        async def page() -> None:
+            await Pace(accounts[n], key, sleep=vt.sleep).acquire()
+
+        await asyncio.gather(*(page() for _ in range(40)))
+        finished[n] = vt.now
+
+    asyncio.run(vt.run(*(account(n) for n in range(4))))
+    # 160 requests at the key's 10 per second take 16 s; served in arrival order, the first
+    # account would finish at 8 s and the last alone at 5 per second, long after.
+    assert max(finished.values()) <= 16.5
+    assert max(finished.values()) - min(finished.values()) <= 1.5
