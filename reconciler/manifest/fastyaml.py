@@ -80,7 +80,7 @@ class LocatedMap(CommentedMap):
     __contains__ = OrderedDict.__contains__
     __iter__ = OrderedDict.__iter__
     __len__ = OrderedDict.__len__
-    get = OrderedDict.get
+    get = OrderedDict.get  # type: ignore[assignment]
     keys = OrderedDict.keys
     values = OrderedDict.values
     items = OrderedDict.items
@@ -184,7 +184,7 @@ class _Builder:
             _put(out, key, build(value_node))
             key_mark, value_mark = key_node.start_mark, value_node.start_mark
             positions[key] = [key_mark.line, key_mark.column, value_mark.line, value_mark.column]
-        out._ok.update(out)  # the keys the mapping holds itself (none come from a merge)
+        out._ok = set(out)  # the keys the mapping holds itself (none come from a merge)
         return out
 
 
