@@ -264,6 +264,9 @@ class Client:
             if event.endswith(".send_request_headers.complete"):
                 for limiter in self._pace.limiters:
                     limiter.sent(slot)
+            elif event.endswith(".receive_response_headers.complete"):
+                for limiter in self._pace.limiters:
+                    limiter.answered(slot)  # a late answer: the server may have counted it late
 
         try:
             response = await self._http.request(

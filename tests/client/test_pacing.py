@@ -88,3 +88,31 @@ def test_accounts_sharing_a_key_share_it_evenly_and_finish_together() -> None:
     # account would finish at 8 s and the last alone at 5 per second, long after.
     assert max(finished.values()) <= 16.5
     assert max(finished.values()) - min(finished.values()) <= 1.5
+
+
+@pytest.mark.parametrize(
+    ("trip", "gap"),
+    [
+        (0.1, 1.0),  # answered like the others: nothing to make up for
+        (0.13, 1.0),  # 30 ms slower, within the margin of 40 ms
+        (0.35, 1.21),  # 250 ms slower: the server may have counted it 210 ms late
+        (0.9, 1.5),  # a stall counts for at most MAX_STALL (0.5 s)
+    ],
+)
+def test_a_late_answer_pushes_back_the_request_a_window_later(trip: float, gap: float) -> None:
+    vt = VirtualTime()
+    limiter = RateLimiter(1, margin=0.04, clock=vt.clock, sleep=vt.sleep)
+    limiter.window = 1.0  # one request a second, to read the times plainly
+    went: list[float] = []
+
+    async def requests() -> None:
+        for index in range(5):
+            slot = await limiter.acquire()
+            went.append(vt.now)
+            limiter.sent(slot)
+            await vt.sleep(trip if index == 3 else 0.1)
+            limiter.answered(slot)
+
+    asyncio.run(vt.run(requests()))
+    assert went[:4] == pytest.approx([0.0, 1.0, 2.0, 3.0])
+    assert went[4] - went[3] == pytest.approx(gap)

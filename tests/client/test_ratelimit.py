@@ -36,8 +36,8 @@ def test_concurrent_callers_are_spaced_and_never_idle(margin: float, gap: float)
 
 
 def test_the_default_margin_keeps_under_the_rate() -> None:
-    assert RateLimiter(5).interval == pytest.approx(0.208)
-    assert RateLimiter(5).window == pytest.approx(1.04)
+    assert RateLimiter(5).interval == pytest.approx(0.206)
+    assert RateLimiter(5).window == pytest.approx(1.03)
 
 
 def test_non_integer_rate_rounds_the_window_down() -> None:
@@ -135,8 +135,8 @@ def test_clients_of_one_account_share_its_limiter(sleeps: Sleeps) -> None:
     with respx.mock(base_url=DIRECT_API) as mock:
         mock.get("/tags").respond(json={"tags": []})
         asyncio.run(main())
-        # each request waits for its own slot: 0.208 s apart (with the margin), none twice
-        assert sorted(sleeps.waits) == pytest.approx([0.208 * i for i in range(1, 10)])
+        # each request waits for its own slot: 0.206 s apart (with the margin), none twice
+        assert sorted(sleeps.waits) == pytest.approx([0.206 * i for i in range(1, 10)])
         sleeps.waits.clear()
         asyncio.run(elsewhere.get("/tags"))
     assert sleeps.waits == []
