@@ -248,14 +248,15 @@ def main() -> None:
                 plan, run = asyncio.run(timed(sandbox, lambda c: make_plan(c, desired)))
                 refused += run.refused
                 add(f"plan, {large_account.OBJECTS:,} objects, {latency} ms",
-                    f"{run.calls} calls (floor {FLOOR_CALLS})",
+                    f"{run.calls} calls (floor {FLOOR_CALLS}), {run.refused} 429s",
                     f"{run.seconds:.1f} s (floor {floor_s:.1f} s)",
                     f"x{run.seconds / floor_s:.3f}")  # fmt: skip
                 if latency != 150:
                     continue
                 _, run = asyncio.run(timed(sandbox, lambda c, p=plan: apply_plan(c, p)))
                 refused += run.refused
-                add(f"apply, {len(plan.changes):,} tag updates, 150 ms", f"{run.calls} calls",
+                add(f"apply, {len(plan.changes):,} tag updates, 150 ms",
+                    f"{run.calls} calls, {run.refused} 429s",
                     f"{run.seconds:.1f} s", f"{run.calls / run.seconds:.2f} req/s")  # fmt: skip
         fleet = large_account.manifests(root / "fleet", described=FLEET_CHANGES)
         refused += all_targets(
@@ -268,7 +269,8 @@ def main() -> None:
         refused += run.refused
         floor = run.calls / LIMIT
         ratio = f"x{run.seconds / floor:.3f}"
-        add(f"mixed apply, {count} changes of 5 kinds, 600 ms", f"{run.calls} calls",
+        add(f"mixed apply, {count} changes of 5 kinds, 600 ms",
+            f"{run.calls} calls, {run.refused} 429s",
             f"{run.seconds:.1f} s (floor {floor:.1f} s)", ratio)  # fmt: skip
         add("429s met, all runs above", "", "", str(refused))
     for label, cpu, peak, count in local_work.local_rows(large_account.TAGS):
