@@ -22,7 +22,7 @@ second per account) and a fixed answer latency. Rows:
 - start-up: wall time of ``acr --help`` and ``acr validate`` (of the example set), best of 5.
 
 ``--quick`` applies 200 changes instead of 1,000 and skips the 300 ms plan. The full run takes
-about seven minutes, most of it the apply (1,000 requests at 5 per second). The 150 ms plan is
+about eight minutes, most of it the apply (1,000 requests at 5 per second). The 150 ms plan is
 the one applied.
 """
 
