@@ -51,7 +51,10 @@ from reconciler.apply import apply_plan  # noqa: E402
 from reconciler.client import Client  # noqa: E402
 from reconciler.endpoint import endpoint_from_env  # noqa: E402
 from reconciler.engine import make_plan  # noqa: E402
+from reconciler.kinds import standard_kinds  # noqa: E402
 from reconciler.manifest import load_manifests  # noqa: E402
+
+KINDS = standard_kinds()
 
 LIMIT = 5.0  # requests per second per account, the sandbox's and ActiveCampaign's
 PAGES = {  # the large account's collections and their rows: one GET per 100
@@ -151,7 +154,7 @@ def mixed_manifests(folder: Path) -> Path:
 
 def mixed_plan_and_apply(sandbox: Served, folder: Path) -> tuple[int, Run]:
     """Plan (not timed) and apply the mixed changes into the empty account."""
-    desired = load_manifests([folder])
+    desired = load_manifests([folder], kinds=KINDS)
     plan, _ = asyncio.run(timed(sandbox, lambda c: make_plan(c, desired)))
     return len(plan.changes), asyncio.run(timed(sandbox, lambda c: apply_plan(c, plan)))[1]
 
@@ -188,7 +191,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         seed = large_account.seed(root / "seed.json")
-        desired = load_manifests([large_account.manifests(root / "m", described=changes)])
+        desired = load_manifests(
+            [large_account.manifests(root / "m", described=changes)], kinds=KINDS
+        )
         floor_s = FLOOR_CALLS / LIMIT
         for latency in (150,) if args.quick else (150, 300):
             with served(seed, latency) as sandbox:

@@ -31,8 +31,11 @@ from reconciler.apply import apply_plan  # noqa: E402
 from reconciler.client import Client  # noqa: E402
 from reconciler.endpoint import endpoint_from_env  # noqa: E402
 from reconciler.engine import make_plan  # noqa: E402
+from reconciler.kinds import standard_kinds  # noqa: E402
 from reconciler.manifest import Desired, load_manifests, load_project  # noqa: E402
 from reconciler.verify import verify  # noqa: E402
+
+KINDS = standard_kinds()
 
 
 async def measure(
@@ -75,8 +78,8 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=int, default=0, help="sandbox answer delay")
     args = parser.parse_args()
     os.environ.setdefault("HOOK_TOKEN", "benchmark-token")
-    project = load_project(ROOT / "examples" / "acr.yaml")
-    desired = load_manifests(project.manifests, vars=project.vars)
+    project = load_project(ROOT / "examples" / "acr.yaml", kinds=KINDS)
+    desired = load_manifests(project.manifests, vars=project.vars, kinds=KINDS)
     seeds = {"empty account": None, "seeded account": ROOT / "examples" / "sandbox-seed.json"}
     for label, seed in seeds.items():
         print(f"{label} (sandbox limit 5/s per account, latency {args.latency_ms} ms):")

@@ -61,8 +61,8 @@ class Options:
 @click.option("--no-color", is_flag=True, help="No colour, even on a terminal (or set NO_COLOR).")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool, project: str | None, no_color: bool) -> None:
-    """acr keeps an ActiveCampaign account's tags, lists, custom fields, deal pipelines and
-    stages, and webhooks in YAML manifests: `plan` shows what would change, `apply` changes it.
+    """acr keeps an ActiveCampaign account's configuration in YAML manifests (the sections
+    `acr schema` describes): `plan` shows what would change, `apply` changes it.
 
     \b
     Credentials come from the environment:
@@ -123,9 +123,10 @@ def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> None:
     """Check the manifests offline: syntax, keys, types, references. Sends nothing and reads
     no ${env.*} value, so it runs without the secrets (plan and apply need them). With
     targets and no --target (nor default_target), checks them with every target's vars."""
+    from reconciler.kinds import standard_kinds
     from reconciler.manifest import load_project
 
-    project = load_project(opts.project)
+    project = load_project(opts.project, kinds=standard_kinds())
     chosen = _validated_targets(project, target)
     for each_target in chosen:
         desired = _load(project, paths, each_target, read_env=False)
@@ -178,12 +179,13 @@ def plan(
     import asyncio
 
     from reconciler.fleet import exit_code, plan_targets, render_plans
+    from reconciler.kinds import standard_kinds
     from reconciler.manifest import load_project
     from reconciler.render import render
     from reconciler.safety import enforce
 
     out_file = check_writable(out, "--out") if out else None  # before anything is read
-    project = load_project(opts.project)
+    project = load_project(opts.project, kinds=standard_kinds())
     chosen = choose(project, target, all_targets=all_targets)
     run = _run(sandbox, timeout)
     if all_targets:
@@ -246,11 +248,12 @@ def apply(
     what was done. One apply at a time per account on this machine."""
     import asyncio
 
+    from reconciler.kinds import standard_kinds
     from reconciler.manifest import load_project
     from reconciler.render import render
     from reconciler.safety import enforce
 
-    project = load_project(opts.project)
+    project = load_project(opts.project, kinds=standard_kinds())
     chosen = choose(project, target, all_targets=all_targets)
     run = _run(sandbox, timeout)
     if all_targets:
@@ -360,14 +363,15 @@ def export_command(
     import asyncio
 
     from reconciler.export import export_account, export_files, write_files
+    from reconciler.kinds import standard_kinds
     from reconciler.manifest import load_project
 
-    project = load_project(opts.project)
+    project = load_project(opts.project, kinds=standard_kinds())
     (chosen,) = choose(project, target)
     run = _run(sandbox)
     session = run.session(chosen)
-    account, notes = asyncio.run(run.attempt(chosen, lambda s: s.read()))
-    result = export_account(account.objects)
+    account, notes = asyncio.run(run.attempt(chosen, lambda s: s.read(project.kinds)))
+    result = export_account(account.objects, project.kinds)
     result.skipped += notes
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     source = session.endpoint.description + (f" (target {chosen.name})" if chosen else "")
@@ -398,9 +402,10 @@ def connections(opts: Options, sandbox: bool) -> int:
     import asyncio
 
     from reconciler.connections import control_url, read_connections, render_report, report
+    from reconciler.kinds import standard_kinds
     from reconciler.manifest import load_project
 
-    project = load_project(opts.project)
+    project = load_project(opts.project, kinds=standard_kinds())
     run = _run(sandbox)
     session = run.session(None)
     listing = asyncio.run(read_connections(session, os.environ))
@@ -435,9 +440,10 @@ def compare(
     from reconciler.compare import parity
     from reconciler.compare import render as render_parity
     from reconciler.fleet import plan_targets
+    from reconciler.kinds import standard_kinds
     from reconciler.manifest import load_project
 
-    project = load_project(opts.project)
+    project = load_project(opts.project, kinds=standard_kinds())
     if names:
         chosen = [choose(project, n.strip())[0] for n in names.split(",") if n.strip()]
     else:
@@ -445,7 +451,7 @@ def compare(
     import asyncio
 
     outcomes = asyncio.run(plan_targets(_run(sandbox), project, chosen, paths))
-    result = parity(outcomes)
+    result = parity(outcomes, project.kinds)
     click.echo(render_parity(result, fmt), nl=False)
     if result.errors:
         return 1
@@ -457,13 +463,15 @@ def compare(
 @click.option("--write", is_flag=True, help="Write both schemas into ./schemas/.")
 def schema(for_project: bool, write: bool) -> None:
     """Print the JSON Schema of the manifests (for editors and CI checks)."""
+    from reconciler.kinds import standard_kinds
     from reconciler.manifest import manifest_schema, project_schema, write_schemas
 
+    kinds = standard_kinds()
     if write:
-        for path in write_schemas(Path("schemas")):
+        for path in write_schemas(Path("schemas"), kinds):
             click.echo(f"wrote {path}", err=True)
         return
-    document = project_schema() if for_project else manifest_schema()
+    document = project_schema(kinds) if for_project else manifest_schema(kinds)
     click.echo(json.dumps(document, indent=2, sort_keys=True))
 
 

@@ -17,6 +17,7 @@ from reconciler.engine import make_plan
 from reconciler.errors import ApplyReport, ConfigError, VerifyError
 from reconciler.interrupts import Stop, catch_signals
 from reconciler.journal import Journal, secret_forms
+from reconciler.kinds import Registry
 from reconciler.manifest import Desired, Target
 from reconciler.netfail import DEFAULT_TIMEOUT
 from reconciler.plan import Plan
@@ -100,13 +101,13 @@ class Session:
                 rules=rules,
             )
 
-    async def read(self) -> tuple[Account, list[str]]:
-        """The live account, every kind it lets us read, with notes on those it did not
-        (reads only: ``acr export``)."""
+    async def read(self, kinds: Registry) -> tuple[Account, list[str]]:
+        """The live account, every kind of ``kinds`` it lets us read, with notes on those it
+        did not (reads only: ``acr export``)."""
         from reconciler.export import read_exportable
 
         async with self.client(read_only=True) as client:
-            return await read_exportable(client)
+            return await read_exportable(client, kinds)
 
     async def apply(
         self,

@@ -64,7 +64,7 @@ def load_for(
     without ``read_env`` no ${env.*} value is read (``acr validate``)."""
     variables = {**project.vars, **(target.vars if target else {})}
     paths = list(paths) or list(project.manifests)
-    return load_manifests(paths, vars=variables, read_env=read_env)
+    return load_manifests(paths, kinds=project.kinds, vars=variables, read_env=read_env)
 
 
 def policy_for(project: Project, target: Target | None) -> Policy:

@@ -80,6 +80,9 @@ class Kind(ABC):
     name: ClassVar[str]  # "tag": the kind's name in plans and JSON
     section: ClassVar[str]  # "tags": the manifest section and the prune policy name
     collection: ClassVar[str]  # the API collection read for it ("tags", "dealGroups")
+    # Where the kind goes among kinds that do not depend on each other (in plans, sections,
+    # exports): lower first, then by name. The seven standard kinds use 10 to 70.
+    place: ClassVar[int] = 100
     # Every collection ``normalise`` needs; read only when the kind's section is managed or
     # pruned, or a managed object names one of its objects [R2]. Defaults to ``collection``.
     reads: ClassVar[tuple[str, ...]] = ()

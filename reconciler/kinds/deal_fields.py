@@ -107,6 +107,7 @@ class DealFieldKind(Kind):
     name = "deal_field"
     section = "deal_fields"
     collection = "dealCustomFieldMeta"
+    place = 70
     spec = DealFieldSpec
     dependents = "deals"
     fixed = FIXED

@@ -111,6 +111,7 @@ class FieldKind(Kind):
     name = "field"
     section = "fields"
     collection = "fields"
+    place = 30
     spec = FieldSpec
     depends_on = ("list",)
     ref_attrs = {"lists": "list"}

@@ -71,6 +71,7 @@ class ListKind(Kind):
     name = "list"
     section = "lists"
     collection = "lists"
+    place = 20
     spec = ListSpec
     dependents = "contacts"
 

@@ -73,6 +73,7 @@ class PipelineKind(Kind):
     name = "pipeline"
     section = "pipelines"
     collection = "dealGroups"
+    place = 40
     access = DEALS_ACCESS
     access_paths = DEALS_PATHS
     spec = PipelineSpec

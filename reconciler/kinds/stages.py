@@ -105,6 +105,7 @@ class StageKind(Kind):
     name = "stage"
     section = "pipelines"
     collection = "dealGroups"
+    place = 50
     access = DEALS_ACCESS
     access_paths = DEALS_PATHS
     spec = StageSpec

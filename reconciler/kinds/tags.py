@@ -33,6 +33,7 @@ class TagKind(Kind):
     name = "tag"
     section = "tags"
     collection = "tags"
+    place = 10
     spec = TagSpec
     dependents = "contacts"
 

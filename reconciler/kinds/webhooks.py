@@ -68,6 +68,7 @@ class WebhookKind(Kind):
     name = "webhook"
     section = "webhooks"
     collection = "webhooks"
+    place = 60
     spec = WebhookSpec
     depends_on = ("list",)
     ref_attrs = {"list": "list"}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from reconciler.state import collections
+from reconciler.kinds import standard_kinds
 
 from .base import BASE, dump, manifest
 from .conftest import Acr
@@ -105,7 +105,7 @@ def test_every_request_in_the_source_is_an_allowed_operation() -> None:
         if "sandbox" not in source.parts
         for method, path in CALL.findall(source.read_text())
     }
-    sent |= {("GET", f"/{name}") for name in collections()}
+    sent |= {("GET", f"/{name}") for name in standard_kinds().collections()}
     assert sent - set(OPERATIONS) == set()
     assert set(OPERATIONS) - sent == set(), "a listed operation acr no longer sends"
 

@@ -17,11 +17,13 @@ from ruamel.yaml import YAML
 from reconciler.apply import apply_plan
 from reconciler.client import Client, Endpoint
 from reconciler.engine import make_plan
-from reconciler.kinds import Obj
+from reconciler.kinds import Obj, standard_kinds
 from reconciler.manifest import load_manifests
 from reconciler.plan import Plan
 from reconciler.sandbox import SandboxStore, create_app
 from reconciler.state import read_account
+
+KINDS = standard_kinds()
 
 _accounts = itertools.count(1)
 
@@ -69,7 +71,7 @@ class SandboxAccount:
         return path
 
     def plan(self, manifest: dict[str, Any], prune: Collection[str] = ()) -> Plan:
-        desired = load_manifests([self.write(manifest)], env={})
+        desired = load_manifests([self.write(manifest)], env={}, kinds=KINDS)
 
         async def run() -> Plan:
             async with self.client() as client:
@@ -93,6 +95,6 @@ class SandboxAccount:
     def live(self) -> list[Obj]:
         async def run() -> list[Obj]:
             async with self.client() as client:
-                return list((await read_account(client)).objects)
+                return list((await read_account(client, KINDS)).objects)
 
         return asyncio.run(run())

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from reconciler.kinds import standard_kinds
 from reconciler.manifest import Desired, load_manifests
 
 from .helpers import EXAMPLE, LIST, Write, keys, load, problems
+
+KINDS = standard_kinds()
 
 HOOKS = {"hooks_base": "https://hooks.example.com"}
 TOKEN = {"HOOK_TOKEN": "t0ken-value"}
@@ -235,7 +238,7 @@ def test_files_outside_the_current_directory_show_absolute_paths(
     outside = tmp_path.parent / f"{tmp_path.name}-outside.yaml"
     outside.write_text("tags: [{name: far}]\n", encoding="utf-8")
     try:
-        desired = load_manifests([outside], env={})
+        desired = load_manifests([outside], env={}, kinds=KINDS)
     finally:
         outside.unlink()
     assert desired.files == (outside.as_posix(),)
@@ -247,7 +250,7 @@ def test_env_defaults_to_the_process_environment(
 ) -> None:
     monkeypatch.setenv("ACR_TEST_TOKEN", "from-os")
     write("h.yaml", EXAMPLE.replace("HOOK_TOKEN", "ACR_TEST_TOKEN"))
-    desired = load_manifests(["h.yaml"], vars=HOOKS)
+    desired = load_manifests(["h.yaml"], vars=HOOKS, kinds=KINDS)
     assert desired.secrets == {"ACR_TEST_TOKEN": "from-os"}
 
 
