@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from reconciler import __version__, github
-from reconciler.errors import ApplyError, ConfigError, ManifestError, ReconcilerError
+from reconciler.cli_sandbox import SANDBOX_STATE, sandbox
+from reconciler.errors import ApplyError, ManifestError, ReconcilerError
 from reconciler.lock import DEFAULT_TIMEOUT
 from reconciler.outfiles import os_error_message
 from reconciler.secrets import mask_text
@@ -33,28 +34,45 @@ if TYPE_CHECKING:
 
 EXIT_CHANGES = 2
 FORMATS = ("text", "json", "markdown")  # reconciler.render.FORMATS (a test keeps them equal)
-SANDBOX_STATE = Path(".acr/sandbox.json")  # reconciler.session.SANDBOX_STATE (likewise)
 
 
 @dataclass
 class Options:
+    """What every command shares: the group's options and where its sessions go."""
+
     debug: bool = False
     project: str | None = None
     no_color: bool = False
+    sandbox: bool = False
+    timeout: float | None = None
+
+
+def _set_option(ctx: click.Context, param: click.Parameter, value: object) -> None:
+    """Options kept in ``Options``: those of the group, also accepted after the subcommand
+    (``acr plan --debug``), and where the sessions go (``--sandbox``, ``--timeout``)."""
+    if value and param.name:
+        setattr(ctx.ensure_object(Options), param.name, value)
+
+
+def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--debug, --project and --no-color, listed in this order in the help."""
+    for decorator in reversed((
+        click.option("--debug", is_flag=True, expose_value=False, callback=_set_option,
+                     help="Show a traceback when something fails."),
+        click.option("--project", metavar="FILE", expose_value=False, callback=_set_option,
+                     help="Project file (default: ./acr.yaml when it exists)."),
+        click.option("--no-color", is_flag=True, expose_value=False, callback=_set_option,
+                     help="No colour, even on a terminal (or set NO_COLOR)."),
+    )):  # fmt: skip
+        command = decorator(command)
+    return command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="acr")
-@click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
-@click.option(
-    "--project",
-    "project",
-    metavar="FILE",
-    help="Project file (default: ./acr.yaml when it exists).",
-)
-@click.option("--no-color", is_flag=True, help="No colour, even on a terminal (or set NO_COLOR).")
+@common_options
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, project: str | None, no_color: bool) -> None:
+def cli(ctx: click.Context) -> None:
     """acr keeps an ActiveCampaign account's tags, lists, custom fields, deal pipelines and
     stages, and webhooks in YAML manifests: `plan` shows what would change, `apply` changes it.
 
@@ -68,26 +86,7 @@ def cli(ctx: click.Context, debug: bool, project: str | None, no_color: bool) ->
       ACR_TIMEOUT       seconds to wait for each answer (default 10; or --timeout)
     Use --sandbox on plan and apply to rehearse against the built-in sandbox instead.
     """
-    ctx.obj = Options(debug=debug, project=project, no_color=no_color)
-
-
-def _set_option(ctx: click.Context, param: click.Parameter, value: object) -> None:
-    """Options of the group also accepted after the subcommand: ``acr plan --debug``."""
-    if value and param.name:
-        setattr(ctx.ensure_object(Options), param.name, value)
-
-
-def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    for decorator in (
-        click.option("--debug", is_flag=True, expose_value=False, callback=_set_option,
-                     help="Show a traceback when something fails."),
-        click.option("--project", metavar="FILE", expose_value=False, callback=_set_option,
-                     help="Project file (default: ./acr.yaml when it exists)."),
-        click.option("--no-color", is_flag=True, expose_value=False, callback=_set_option,
-                     help="No colour, even on a terminal (or set NO_COLOR)."),
-    ):  # fmt: skip
-        command = decorator(command)
-    return command
+    ctx.ensure_object(Options)
 
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=str))
@@ -96,16 +95,14 @@ all_targets_option = click.option(
     "--all-targets", is_flag=True, help="Every target of acr.yaml, concurrently."
 )
 timeout_option = click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True, max=3600),
-    metavar="S",
+    "--timeout", type=click.FloatRange(min=0, min_open=True, max=3600), metavar="S",
+    expose_value=False, callback=_set_option,
     help="Seconds to wait for each request's answer (default: ACR_TIMEOUT, else 10).",
-)
+)  # fmt: skip
 sandbox_option = click.option(
-    "--sandbox",
-    is_flag=True,
+    "--sandbox", is_flag=True, expose_value=False, callback=_set_option,
     help=f"Run against the built-in sandbox (state in {SANDBOX_STATE}), not a real account.",
-)
+)  # fmt: skip
 
 
 @cli.command()
@@ -138,25 +135,14 @@ def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> int:
 @common_options
 @timeout_option
 @click.pass_obj
-def plan(
-    opts: Options,
-    paths: tuple[str, ...],
-    target: str | None,
-    all_targets: bool,
-    fmt: str,
-    out: str | None,
-    detailed_exitcode: bool,
-    sandbox: bool,
-    timeout: float | None,
-) -> int:
+def plan(opts: Options, detailed_exitcode: bool, **options: Any) -> int:
     """Show what apply would change. Reads the account; never writes to it. A plan that apply
     would refuse is printed in full, with the reasons, and the exit code is 1."""
     from reconciler.commands.planning import PlanRequest
     from reconciler.commands.planning import plan as run
 
-    request = PlanRequest(paths, target, all_targets, fmt, out, _full_plan_hint(out))
-    result = run(_context(opts, sandbox=sandbox, timeout=timeout), request)
-    return _exit(result, detailed=detailed_exitcode)
+    request = PlanRequest(**options, full_plan=_full_plan_hint(options["out"]))
+    return _exit(run(_context(opts), request), detailed=detailed_exitcode)
 
 
 @cli.command()
@@ -180,26 +166,14 @@ def plan(
 @common_options
 @timeout_option
 @click.pass_obj
-def apply(
-    opts: Options,
-    paths: tuple[str, ...],
-    target: str | None,
-    all_targets: bool,
-    yes: bool,
-    saved: str | None,
-    allow_deletes: int | None,
-    lock_timeout: float,
-    sandbox: bool,
-    timeout: float | None,
-) -> int:
+def apply(opts: Options, **options: Any) -> int:
     """Make the account match the manifests: plan, confirm, then create, update and delete
     in dependency order. Stops at the first error, or between changes on Ctrl-C, and says
     what was done. One apply at a time per account on this machine."""
     from reconciler.commands.applying import ApplyRequest
     from reconciler.commands.applying import apply as run
 
-    request = ApplyRequest(paths, target, all_targets, yes, saved, allow_deletes, lock_timeout)
-    return _exit(run(_context(opts, sandbox=sandbox, timeout=timeout), request))
+    return _exit(run(_context(opts), ApplyRequest(**options)))
 
 
 @cli.command(name="export")
@@ -211,25 +185,23 @@ def apply(
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
 @sandbox_option
 @click.pass_obj
-def export_command(
-    opts: Options, target: str | None, out: str | None, force: bool, sandbox: bool
-) -> int:
+def export_command(opts: Options, **options: Any) -> int:
     """Write the live account as manifests, one file per section: how to adopt acr on an
     account that exists. Planning them against the account shows no changes."""
     from reconciler.commands.accounts import ExportRequest, export
 
-    return _exit(export(_context(opts, sandbox=sandbox), ExportRequest(target, out, force)))
+    return _exit(export(_context(opts), ExportRequest(**options)))
 
 
 @cli.command()
 @sandbox_option
 @click.pass_obj
-def connections(opts: Options, sandbox: bool) -> int:
+def connections(opts: Options) -> int:
     """List the Maton key's active-campaign connections, their status, and which target
     uses each. Exits 1 when a target's connection is missing or not active."""
     from reconciler.commands.accounts import connections as run
 
-    return _exit(run(_context(opts, sandbox=sandbox)))
+    return _exit(run(_context(opts)))
 
 
 @cli.command()
@@ -245,19 +217,13 @@ def connections(opts: Options, sandbox: bool) -> int:
 @sandbox_option
 @click.pass_obj
 def compare(
-    opts: Options,
-    paths: tuple[str, ...],
-    names: str | None,
-    fmt: str,
-    detailed_exitcode: bool,
-    sandbox: bool,
+    opts: Options, paths: tuple[str, ...], names: str | None, fmt: str, detailed_exitcode: bool
 ) -> int:
     """Show how far each target is from the manifests: a matrix of kinds by targets, then
     the objects that differ. Reads the accounts; never writes to them."""
     from reconciler.commands.accounts import compare as run
 
-    result = run(_context(opts, sandbox=sandbox), paths, names, fmt)
-    return _exit(result, detailed=detailed_exitcode)
+    return _exit(run(_context(opts), paths, names, fmt), detailed=detailed_exitcode)
 
 
 @cli.command()
@@ -275,89 +241,17 @@ def schema(for_project: bool, write: bool) -> None:
     click.echo(json.dumps(document, indent=2, sort_keys=True))
 
 
-@cli.group()
-def sandbox() -> None:
-    """The built-in sandbox: a local stand-in for the Maton gateway and ActiveCampaign."""
+cli.add_command(sandbox)
 
 
-@sandbox.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port", default=8787, show_default=True, type=click.IntRange(0, 65535),
-    help="Port to listen on (0: any free port).",
-)  # fmt: skip
-@click.option("--state", metavar="FILE", help="Keep the state in FILE (kept across restarts).")
-@click.option("--seed", metavar="FILE", help="Start from this seed when there is no state yet.")
-@click.option("--latency-ms", default=0, show_default=True, type=int, help="Delay every answer.")
-@click.option(
-    "--rate-limit", default=5.0, show_default=True, type=float,
-    help="Requests per second per account before 429 (0: no limit).",
-)  # fmt: skip
-@click.option(
-    "--faults", "fault_rate", default=0.0, type=click.FloatRange(0, 1), metavar="RATE",
-    help="Share of requests (0 to 1) answered with a fault: 5xx, drops, timeouts, 403s.",
-)  # fmt: skip
-@click.option("--fault-seed", default=0, show_default=True, type=int, help="Seed of the faults.")
-def serve(
-    host: str,
-    port: int,
-    state: str | None,
-    seed: str | None,
-    latency_ms: int,
-    rate_limit: float,
-    fault_rate: float,
-    fault_seed: int,
-) -> None:
-    """Serve the sandbox over HTTP until Ctrl-C. Point MATON_GATEWAY_URL at it."""
-    from reconciler.sandbox import SandboxStore
-    from reconciler.sandbox.faults import FaultOptions
-    from reconciler.sandbox.server import serve as run
-
-    store = SandboxStore.open(_path(state), _path(seed))
-    run(
-        store,
-        host=host,
-        port=port,
-        latency_ms=latency_ms,
-        rate_limit=rate_limit or None,
-        faults=FaultOptions(fault_rate, fault_seed) if fault_rate else None,
-        announce=lambda line: click.echo(line, err=True),
-    )
-
-
-@sandbox.command()
-@click.option("--seed", metavar="FILE", help="Seed file (default: an empty account).")
-@click.option(
-    "--state", default=str(SANDBOX_STATE), show_default=True, metavar="FILE",
-    help="The state file to start afresh.",
-)  # fmt: skip
-def reset(seed: str | None, state: str) -> None:
-    """Start the sandbox state afresh, empty or from a seed (what --sandbox runs against)."""
-    from reconciler.sandbox import SandboxStore
-    from reconciler.sandbox.store import check_state_folder
-
-    path = Path(state)
-    check_state_folder(path)
-    try:
-        path.unlink(missing_ok=True)
-    except OSError as exc:
-        raise ConfigError(f"cannot remove {path}: {exc.strerror or exc}") from exc
-    SandboxStore.open(path, _path(seed)).save()
-    click.echo(f"Sandbox state {path} reset{f' from {seed}' if seed else ''}.", err=True)
-
-
-def _path(value: str | None) -> Path | None:
-    return Path(value) if value else None
-
-
-def _context(opts: Options, *, sandbox: bool = False, timeout: float | None = None) -> Context:
+def _context(opts: Options) -> Context:
     """The command's context, with hooks that print: results to stdout, the rest to stderr;
     it can ask for confirmation only on a terminal."""
     from reconciler.commands.context import Context, Hooks
 
     confirm = _confirm if sys.stdin.isatty() else None
     hooks = Hooks(show=_show, notice=_note, progress=_progress, confirm=confirm)
-    return Context(hooks, os.environ, opts.project, sandbox, timeout, _colour(opts))
+    return Context(hooks, os.environ, opts.project, opts.sandbox, opts.timeout, _colour(opts))
 
 
 def _exit(result: Result, *, detailed: bool = False) -> int:
@@ -407,6 +301,11 @@ def _full_plan_hint(out: str | None) -> str | None:
     return f"{out} (`acr plan --out`)" + (f", among the artifacts of {url}" if url else "")
 
 
+def _traceback(exc: BaseException, args: Sequence[str]) -> None:
+    if "--debug" in args:
+        click.echo(shown_traceback(exc, os.environ), err=True, nl=False)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run acr: errors become one message on stderr and exit code 1, never a traceback
     (unless --debug)."""
@@ -421,22 +320,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         code = 1
-    except ApplyError as exc:
-        if "--debug" in args:
-            click.echo(shown_traceback(exc, os.environ), err=True, nl=False)
-        click.echo(f"Error: {shown_error(exc)}", err=True)
-        code = exc.exit_code
     except ReconcilerError as exc:
-        if "--debug" in args:
-            click.echo(shown_traceback(exc, os.environ), err=True, nl=False)
+        _traceback(exc, args)
         click.echo(f"Error: {shown_error(exc)}", err=True)
         if isinstance(exc, ManifestError) and github.in_actions(os.environ):
             for problem in exc.problems:
                 click.echo(github.annotation(problem), err=True)
-        code = 1
+        code = exc.exit_code if isinstance(exc, ApplyError) else 1
     except Exception as exc:  # a bug: say so plainly, show the traceback only with --debug
-        if "--debug" in args:
-            click.echo(shown_traceback(exc, os.environ), err=True, nl=False)
+        _traceback(exc, args)
         # ... except an operating-system error about a file (one that vanished, a folder
         # that may not be written): that is the user's to fix
         message = os_error_message(exc) if isinstance(exc, OSError) else None
