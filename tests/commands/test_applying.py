@@ -75,9 +75,9 @@ def test_a_second_apply_on_the_account_gives_up_after_the_lock_timeout(
 ) -> None:
     ctx = workspace.context(Recorder())
     endpoint = ctx.run.session(ctx.project.targets["a"]).endpoint
-    with account_lock(endpoint.account, what="a"):
-        with pytest.raises(ConfigError, match="another acr apply .* is still running"):
-            apply(ctx, ApplyRequest(yes=True, lock_timeout=0))
+    refused = pytest.raises(ConfigError, match="another acr apply .* is still running")
+    with account_lock(endpoint.account, what="a"), refused:
+        apply(ctx, ApplyRequest(yes=True, lock_timeout=0))
     assert workspace.tags(A) == []
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from reconciler.commands.context import Result
 from reconciler.compare import parity, render
 from reconciler.errors import ConfigError, PlanError
-from reconciler.commands.context import Result
 from reconciler.fleet import result_of, summary_table
 from reconciler.kinds import Obj
 from reconciler.manifest import Project, Target
