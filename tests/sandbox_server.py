@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import uvicorn
 
-from reconciler.sandbox import SandboxStore, create_app
+from reconciler.sandbox import SandboxStore, create_app, open_store
 from reconciler.sandbox.faults import FaultOptions, quiet_drops
 
 
@@ -97,7 +97,7 @@ def run_sandbox(
     (``reconciler.sandbox.faults``).
     """
     if store is None:
-        store = SandboxStore.open(state=state, seed=seed)
+        store = open_store(state=state, seed=seed)
     inner = create_app(
         store,
         latency_ms=latency_ms,
