@@ -1,4 +1,6 @@
-"""The ``acr`` command line: the only module that prints, prompts or exits.
+"""The ``acr`` command line: with ``cli_sandbox``, the only module that prints, prompts or
+exits. It parses the arguments, runs the command's sequence (``reconciler.commands``) with
+hooks that print, and maps the ``Result`` or the error to an exit code.
 
 Plans go to stdout; progress, prompts and errors to stderr, so ``acr plan --format json >
 plan.json`` stays clean. Exit codes: 0 success (for plan: no changes), 1 any error, usage
