@@ -16,6 +16,7 @@ from reconciler.kinds import Registry
 from reconciler.manifest.files import PROJECT_FILE, display_path
 from reconciler.manifest.reading import read_document
 from reconciler.manifest.validate import validate
+from reconciler.manifest.vars import merge_vars
 from reconciler.manifest.yaml import describe_node, locate, node_location, to_plain
 
 VarName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$")]
@@ -219,7 +220,7 @@ def _project(model: ProjectModel, path: Path, kinds: Registry) -> Project:
             name=name,
             connection=target.connection,
             url=target.url,
-            vars=types.MappingProxyType({**model.vars, **target.vars}),
+            vars=types.MappingProxyType(merge_vars(model.vars, target.vars)),
             policy=_policy(target.policy, over=model.policy) if target.policy else None,
             token_env=target.token_env or DEFAULT_TOKEN_ENV,
         )
