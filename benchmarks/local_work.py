@@ -32,6 +32,7 @@ from reconciler.endpoint import Endpoint  # noqa: E402
 from reconciler.kinds import Obj, dependency_graph  # noqa: E402
 from reconciler.manifest import load_manifests  # noqa: E402
 from reconciler.plan import build_plan  # noqa: E402
+from reconciler.ratelimit import Limiters  # noqa: E402
 from reconciler.render import render  # noqa: E402
 from reconciler.sandbox import SandboxStore, create_app  # noqa: E402
 from reconciler.state import read_account  # noqa: E402
@@ -49,7 +50,7 @@ def live_objects(seed: Path) -> tuple[Obj, ...]:
 
     async def read() -> tuple[Obj, ...]:
         transport = httpx.ASGITransport(app=app)
-        async with Client(endpoint, transport=transport, rate=1e6) as client:
+        async with Client(endpoint, transport=transport, rate=1e6, limiters=Limiters()) as client:
             return (await read_account(client)).objects
 
     return asyncio.run(read())

@@ -14,7 +14,8 @@ import respx
 
 from reconciler.client import Client
 from reconciler.errors import ApiError, AuthError, RateLimitError, TransportError, ValidationError
-from reconciler.ratelimit import retry_after
+from reconciler.ratelimit import Limiters
+from reconciler.retry import retry_after
 
 from .conftest import DIRECT_API, MATON_API, Sleeps, direct_endpoint, maton_endpoint
 
@@ -63,8 +64,9 @@ def test_429_without_retry_after_backs_off(
 
 
 def test_429_pauses_every_client_of_the_account(sleeps: Sleeps) -> None:
-    endpoint = direct_endpoint()
-    first, second = Client(endpoint, sleep=sleeps), Client(endpoint, sleep=sleeps)
+    endpoint, limiters = direct_endpoint(), Limiters()
+    first = Client(endpoint, sleep=sleeps, limiters=limiters)
+    second = Client(endpoint, sleep=sleeps, limiters=limiters)
     with respx.mock(base_url=DIRECT_API) as mock:
         mock.get("/tags").side_effect = [httpx.Response(429, headers={"Retry-After": "30"}), OK]
         mock.get("/lists").respond(json={"lists": []})
