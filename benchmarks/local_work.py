@@ -34,12 +34,13 @@ from reconciler.manifest import load_manifests  # noqa: E402
 from reconciler.plan import build_plan  # noqa: E402
 from reconciler.ratelimit import Limiters  # noqa: E402
 from reconciler.render import render  # noqa: E402
-from reconciler.sandbox import SandboxStore, create_app  # noqa: E402
+from reconciler.sandbox import create_app  # noqa: E402
+from reconciler.sandbox.opening import open_store
 from reconciler.state import read_account  # noqa: E402
 
 
 def live_objects(seed: Path) -> tuple[Obj, ...]:
-    store = SandboxStore.open(seed=seed)
+    store = open_store(seed=seed)
     app = create_app(store, rate_limit=None, maton_rate_limit=None)
     endpoint = Endpoint(
         base_url="http://sandbox.acr/active-campaign/api/3",

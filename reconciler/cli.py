@@ -501,11 +501,11 @@ def serve(
     fault_seed: int,
 ) -> None:
     """Serve the sandbox over HTTP until Ctrl-C. Point MATON_GATEWAY_URL at it."""
-    from reconciler.sandbox import SandboxStore
+    from reconciler.sandbox import open_store
     from reconciler.sandbox.faults import FaultOptions
     from reconciler.sandbox.server import serve as run
 
-    store = SandboxStore.open(_path(state), _path(seed))
+    store = open_store(_path(state), _path(seed))
     run(
         store,
         host=host,
@@ -525,7 +525,7 @@ def serve(
 )  # fmt: skip
 def reset(seed: str | None, state: str) -> None:
     """Start the sandbox state afresh, empty or from a seed (what --sandbox runs against)."""
-    from reconciler.sandbox import SandboxStore
+    from reconciler.sandbox import open_store
     from reconciler.sandbox.store import check_state_folder
 
     path = Path(state)
@@ -534,7 +534,7 @@ def reset(seed: str | None, state: str) -> None:
         path.unlink(missing_ok=True)
     except OSError as exc:
         raise ConfigError(f"cannot remove {path}: {exc.strerror or exc}") from exc
-    SandboxStore.open(path, _path(seed)).save()
+    open_store(path, _path(seed)).save()
     click.echo(f"Sandbox state {path} reset{f' from {seed}' if seed else ''}.", err=True)
 
 

@@ -22,8 +22,7 @@ from collections.abc import Collection, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from reconciler.kinds.base import Obj
-    from reconciler.plan import AttrDiff
+    from reconciler.objects import AttrDiff, Obj
 
 MASK = "***"
 _REFERENCE = re.compile(r"\$\{env\.[A-Za-z_][A-Za-z0-9_]*\}")

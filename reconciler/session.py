@@ -166,9 +166,9 @@ def timeout_from_env(env: Mapping[str, str]) -> float:
 def open_sandbox(state: Path) -> Any:
     """The in-process sandbox app over ``state`` (created empty when missing); its store is
     ``app.state.store``."""
-    from reconciler.sandbox import SandboxStore, create_app
+    from reconciler.sandbox import create_app, open_store
 
-    return create_app(SandboxStore.open(state))  # refuses a folder it cannot write, a broken file
+    return create_app(open_store(state))  # refuses a folder it cannot write, a broken file
 
 
 def sandbox_endpoint(store: Any, target: Target | None) -> Endpoint:

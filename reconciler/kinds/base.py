@@ -20,48 +20,16 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
 from reconciler.errors import PlanError
+from reconciler.objects import Obj, Raw, Ref
+from reconciler.objects import RawCollection as RawCollection  # re-exported for the client
 
 if TYPE_CHECKING:
-    from reconciler.plan import Change
-
-Ref = tuple[str, str]  # (kind name, key): how one object names another
-
-
-@dataclass(frozen=True)
-class Obj:
-    """One normalised configuration object, desired (from a manifest) or live (from the API)."""
-
-    kind: str
-    key: str  # identity, unique within the kind: "contact:vip customer", "newsletter"
-    label: str  # how the plan names it: "VIP Customer", "Sales / Lead"
-    attrs: Mapping[str, Any]  # the compared attributes
-    id: str | None = None  # the live id; None for desired objects and not-yet-created ones
-    source: str | None = None  # "file:line" of the manifest entry (desired only)
-    aliases: tuple[str, ...] = ()  # keys from renamed_from (desired only)
-    parent: str | None = None  # the key of the parent object (a stage's pipeline)
-    refs: tuple[Ref, ...] = ()  # objects this one needs to exist first (desired only)
-    # Details that are not compared: ids of sub-objects (live), ``absorbs`` (desired).
-    extra: Mapping[str, Any] = field(default_factory=dict)
-    # ``attrs`` as plans show them, each ${env.NAME} where it was substituted; None when the
-    # object has no secret (desired only; see reconciler.secrets).
-    shown: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class RawCollection:
-    """Every row of one API collection, with the sideloads of all its pages merged."""
-
-    items: list[dict[str, Any]]
-    sideloads: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-
-
-Raw = Mapping[str, RawCollection]  # collection name ("tags", "dealGroups"...) -> rows
+    from reconciler.change import Change
 
 
 class Api(Protocol):

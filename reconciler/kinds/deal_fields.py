@@ -25,7 +25,8 @@ from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Spec, as_bool, as_st
 from reconciler.kinds.stages import DEALS_ACCESS
 
 if TYPE_CHECKING:
-    from reconciler.plan import AttrDiff, Change
+    from reconciler.change import Change
+    from reconciler.objects import AttrDiff
 
 DealFieldType = Literal[
     "text", "textarea", "date", "datetime", "dropdown", "multiselect", "radio", "checkbox",

@@ -16,13 +16,15 @@ from reconciler.errors import PlanError
 from reconciler.kinds.base import Obj
 
 if TYPE_CHECKING:
-    from reconciler.plan import AttrDiff, Change
+    from reconciler.change import Change
+    from reconciler.objects import AttrDiff
 
 SUFFIX = "REPLACED"
 
 
 def replacement(want: Obj, have: Obj, fixed: Sequence[AttrDiff]) -> list[Change]:
-    from reconciler.plan import AttrDiff, Change
+    from reconciler.change import Change
+    from reconciler.objects import AttrDiff
 
     old_type, new_type = have.attrs.get("type"), want.attrs.get("type")
     where = f" ({want.source})" if want.source else ""

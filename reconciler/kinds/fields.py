@@ -37,7 +37,8 @@ from reconciler.kinds.field_types import replacement
 from reconciler.perstag import field_perstag, normalise_perstag, perstag_from_title
 
 if TYPE_CHECKING:
-    from reconciler.plan import AttrDiff, Change
+    from reconciler.change import Change
+    from reconciler.objects import AttrDiff
 
 FieldType = Literal[
     "text", "textarea", "date", "datetime", "dropdown", "listbox", "radio", "checkbox", "hidden",

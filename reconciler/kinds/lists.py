@@ -30,7 +30,7 @@ from reconciler.kinds.base import (
 from reconciler.kinds.usergroups import admin_group
 
 if TYPE_CHECKING:
-    from reconciler.plan import Change
+    from reconciler.change import Change
 
 _STRINGID = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 

@@ -41,7 +41,7 @@ from reconciler.kinds.stages import (
 from reconciler.words import plural
 
 if TYPE_CHECKING:
-    from reconciler.plan import Change
+    from reconciler.change import Change
 
 AUTOASSIGN = {"off": 0, "round_robin": 1, "deal_value": 2}
 _AUTOASSIGN_NAMES = {number: name for name, number in AUTOASSIGN.items()}

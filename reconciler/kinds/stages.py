@@ -37,7 +37,7 @@ from reconciler.kinds.base import (
 from reconciler.words import plural
 
 if TYPE_CHECKING:
-    from reconciler.plan import Change
+    from reconciler.change import Change
 
 DEFAULT_WIDTH = 280  # what GET shows when a stage has no width [V-docs OAS]
 DEALS_ACCESS = "Deals access"  # the deals endpoints need it [R2]

@@ -11,7 +11,7 @@ from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Reads, Spec, as_int,
 from reconciler.words import plural
 
 if TYPE_CHECKING:
-    from reconciler.plan import Change
+    from reconciler.change import Change
 
 
 class TagSpec(Spec):

@@ -18,7 +18,7 @@ from pydantic import Field, field_validator
 from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Reads, Spec, as_str, managed
 
 if TYPE_CHECKING:
-    from reconciler.plan import Change
+    from reconciler.change import Change
 
 # The events of GET /webhook/events [V-docs get-a-list-of-webhook-events], and R10's five
 # (contact_task_add from Pipedream's contact-task source; the account_* ones named in the docs).

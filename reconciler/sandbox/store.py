@@ -2,7 +2,7 @@
 
 Everything lives in memory. With a state path, the whole state is written to that JSON file
 after every write (to a temporary file, then ``os.replace``, so a crash never leaves half a
-file). ``SandboxStore.open`` loads the state file if it exists, else a seed file, else the
+file). ``opening.open_store`` loads the state file if it exists, else a seed file, else the
 default account.
 """
 
@@ -217,27 +217,6 @@ class SandboxStore:
         self.lock = threading.RLock()
 
     @classmethod
-    def open(cls, state: Path | None = None, seed: Path | None = None) -> SandboxStore:
-        """Load ``state`` if that file exists, else ``seed`` if given, else the default account.
-
-        Raises ``ConfigError`` naming the file when it cannot be read or is malformed.
-        """
-        if state is not None:
-            check_state_folder(state)
-        if state is not None and state.exists():
-            store = cls.from_data(_read_json(state), source=state)
-        elif seed is not None:
-            from reconciler.sandbox.seed import load_seed
-
-            store = load_seed(_read_json(seed), source=seed)
-        else:
-            store = cls.default()
-        store.path = state
-        if state is not None and not state.exists():
-            store.save()
-        return store
-
-    @classmethod
     def default(cls) -> SandboxStore:
         """One Maton key, one active connection, an empty account with its one user."""
         connection = Connection(
@@ -377,7 +356,7 @@ def check_state_folder(state: Path) -> None:
         ) from exc
 
 
-def _read_json(path: Path) -> Any:
+def read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -11,13 +11,14 @@ import pytest
 from reconciler.errors import PlanError
 from reconciler.readonly import ReadOnlyApi, refuse_writes
 from reconciler.sandbox import SandboxStore, create_app
+from reconciler.sandbox.opening import open_store
 from reconciler.session import Session
 
 WRITES = ("create", "put", "patch", "post", "delete")
 
 
 def _session(tmp_path) -> tuple[Session, SandboxStore]:
-    store = SandboxStore.open(tmp_path / "state.json")
+    store = open_store(tmp_path / "state.json")
     env = {"MATON_API_KEY": store.maton_key, "MATON_GATEWAY_URL": "http://sandbox.acr"}
     session = Session.open(None, sandbox=False, env=env)
     session.app = create_app(store)

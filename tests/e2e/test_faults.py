@@ -15,6 +15,7 @@ from sandbox_server import RunningSandbox
 from reconciler.cli import main
 from reconciler.sandbox import SandboxStore
 from reconciler.sandbox.faults import FaultOptions
+from reconciler.sandbox.opening import open_store
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 SEEDS = [2, 5, 9]  # each met 7 to 15 faults of 5 or more kinds (see the report)
@@ -51,7 +52,7 @@ def test_apply_under_faults_converges_within_two_runs(
     capsys: pytest.CaptureFixture[str],
     pytestconfig: pytest.Config,
 ) -> None:
-    store = SandboxStore.open(seed=EXAMPLES / "sandbox-seed.json")
+    store = open_store(seed=EXAMPLES / "sandbox-seed.json")
     account = store.connections[0].account
     deals, contact_tags = len(account.rows("deals")), len(account.rows("contactTags"))
     faults = FaultOptions(0.15, seed)

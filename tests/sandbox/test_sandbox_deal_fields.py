@@ -12,6 +12,7 @@ import pytest
 from sandbox_server import RunningSandbox, run_sandbox
 
 from reconciler.sandbox import SandboxStore
+from reconciler.sandbox.opening import open_store
 
 FIELD = {"fieldLabel": "Contract Value", "fieldType": "currency", "isRequired": 1}
 
@@ -119,7 +120,7 @@ def test_seed_and_state_round_trip(tmp_path: Path) -> None:
          "visible": False, "in_group": False, "id": 5},
     ]}))  # fmt: skip
     state = tmp_path / "state.json"
-    store = SandboxStore.open(state=state, seed=seed)
+    store = open_store(state=state, seed=seed)
     account = store.oldest_active().account  # type: ignore[union-attr]
     assert [m["rel_id"] for m in account.rows("groupMembers")] == [1]
     with run_sandbox(state=state, rate_limit=None) as sandbox, sandbox.client() as client:
@@ -136,7 +137,7 @@ def test_seed_refuses_an_unknown_type(tmp_path: Path) -> None:
     seed = tmp_path / "seed.json"
     seed.write_text(json.dumps({"deal_fields": [{"label": "X", "type": "listbox"}]}))
     with pytest.raises(ConfigError, match="unknown type 'listbox'"):
-        SandboxStore.open(seed=seed)
+        open_store(seed=seed)
 
 
 def test_a_state_saved_before_field_groups_gets_them(tmp_path: Path) -> None:

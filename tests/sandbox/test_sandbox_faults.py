@@ -9,8 +9,8 @@ import httpx
 import pytest
 from sandbox_server import run_sandbox
 
-from reconciler.sandbox import SandboxStore
 from reconciler.sandbox.faults import READ_FAULTS, WRITE_FAULTS, FaultOptions, Faults
+from reconciler.sandbox.opening import open_store
 
 
 async def app(scope: object, receive: object, send: object) -> None:  # never called
@@ -53,7 +53,7 @@ def test_a_rate_outside_0_to_1_is_refused() -> None:
 
 def test_over_http_every_request_fails_at_rate_1() -> None:
     options = FaultOptions(1.0, 3)
-    store = SandboxStore.open()
+    store = open_store()
     with (
         run_sandbox(
             store=store, rate_limit=None, maton_rate_limit=None, inject_faults=options
@@ -80,7 +80,7 @@ def test_a_write_done_then_answered_502_is_done() -> None:
         if Faults(app, FaultOptions(1.0, s)).pick("POST", _signature(body)) == "done-502"
     )
     options = FaultOptions(1.0, seed)
-    store = SandboxStore.open()
+    store = open_store()
     with (
         run_sandbox(
             store=store, rate_limit=None, maton_rate_limit=None, inject_faults=options

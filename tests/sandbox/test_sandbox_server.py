@@ -12,13 +12,13 @@ import httpx
 import pytest
 
 from reconciler.errors import ConfigError
-from reconciler.sandbox import SandboxStore
+from reconciler.sandbox import open_store
 from reconciler.sandbox.server import describe, is_loopback, serve
 
 SCRIPT = """
-from reconciler.sandbox import SandboxStore
+from reconciler.sandbox import open_store
 from reconciler.sandbox.server import serve
-serve(SandboxStore.open(), port=0, announce=lambda line: print(line, flush=True))
+serve(open_store(), port=0, announce=lambda line: print(line, flush=True))
 print("returned", flush=True)
 """
 
@@ -26,7 +26,7 @@ print("returned", flush=True)
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "example.com", "::"])
 def test_refuses_non_loopback_hosts(host: str) -> None:
     with pytest.raises(ConfigError, match="loopback"):
-        serve(SandboxStore.open(), host=host, announce=lambda line: None)
+        serve(open_store(), host=host, announce=lambda line: None)
 
 
 def test_loopback_hosts() -> None:
@@ -34,7 +34,7 @@ def test_loopback_hosts() -> None:
 
 
 def test_describe_names_url_key_connections_and_tokens() -> None:
-    store = SandboxStore.open()
+    store = open_store()
     lines = "\n".join(describe(store, "http://127.0.0.1:8787"))
     assert "MATON_GATEWAY_URL=http://127.0.0.1:8787" in lines
     assert "MATON_API_KEY=sandbox-maton-key" in lines

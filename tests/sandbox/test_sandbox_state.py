@@ -10,7 +10,7 @@ import pytest
 from sandbox_server import RunningSandbox
 
 from reconciler.errors import ConfigError
-from reconciler.sandbox import SandboxStore
+from reconciler.sandbox.opening import open_store
 
 Factory = Callable[..., RunningSandbox]
 
@@ -111,8 +111,8 @@ def test_state_is_written_atomically_after_every_write_only(
 
 def test_state_wins_over_seed(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
-    SandboxStore.open(state=state)  # the default account, saved
-    store = SandboxStore.open(state=state, seed=write(tmp_path, SEED))
+    open_store(state=state)  # the default account, saved
+    store = open_store(state=state, seed=write(tmp_path, SEED))
     assert store.maton_key == "sandbox-maton-key"
 
 
@@ -158,7 +158,7 @@ def test_seed_loads_every_kind(sandbox_factory: Factory, tmp_path: Path) -> None
 
 
 def test_seed_without_connections_is_one_account(tmp_path: Path) -> None:
-    store = SandboxStore.open(seed=write(tmp_path, {"tags": ["Solo"]}))
+    store = open_store(seed=write(tmp_path, {"tags": ["Solo"]}))
     assert store.maton_key == "sandbox-maton-key"
     assert store.default_connection == "0b6f5c1e-8a4d-4c2e-9f3a-5d7e2a1b0c01"
     assert store.api_tokens == {store.default_connection: "sandbox-api-token"}
@@ -166,7 +166,7 @@ def test_seed_without_connections_is_one_account(tmp_path: Path) -> None:
 
 
 def test_seed_ids_are_kept_and_others_fill_around_them(tmp_path: Path) -> None:
-    store = SandboxStore.open(seed=write(tmp_path, {"tags": ["a", {"name": "b", "id": 2}, "c"]}))
+    store = open_store(seed=write(tmp_path, {"tags": ["a", {"name": "b", "id": 2}, "c"]}))
     rows = store.connections[0].account.rows("tags")
     assert [(row["id"], row["tag"]) for row in rows] == [(1, "a"), (2, "b"), (3, "c")]
 
@@ -193,7 +193,7 @@ def test_malformed_seed_is_a_config_error_naming_the_file(
 ) -> None:
     path = write(tmp_path, content)
     with pytest.raises(ConfigError) as caught:
-        SandboxStore.open(seed=path)
+        open_store(seed=path)
     assert str(path) in str(caught.value)
     assert message in str(caught.value)
 
@@ -205,18 +205,18 @@ def test_malformed_seed_is_a_config_error_naming_the_file(
 def test_malformed_state_is_a_config_error_naming_the_file(tmp_path: Path, content: str) -> None:
     path = write(tmp_path, content, "state.json")
     with pytest.raises(ConfigError, match="state.json"):
-        SandboxStore.open(state=path)
+        open_store(state=path)
 
 
 def test_missing_seed_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read"):
-        SandboxStore.open(seed=tmp_path / "absent.json")
+        open_store(seed=tmp_path / "absent.json")
 
 
 def test_the_documented_seed_example_loads(tmp_path: Path) -> None:
     doc = (Path(__file__).parents[2] / "docs" / "sandbox.md").read_text()
     example = doc.split("```json\n", 1)[1].split("```", 1)[0]
-    store = SandboxStore.open(seed=write(tmp_path, example))
+    store = open_store(seed=write(tmp_path, example))
     account = store.connections[0].account
     assert [row["title"] for row in account.rows("deals")] == ["Big deal", "Bigger"]
     assert [row["id"] for row in account.rows("tags")] == [1, 7]

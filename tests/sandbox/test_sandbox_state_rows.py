@@ -11,12 +11,13 @@ import pytest
 
 from reconciler.errors import ConfigError
 from reconciler.sandbox import SandboxStore
+from reconciler.sandbox.opening import open_store
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
 
 def example_state() -> dict[str, Any]:
-    data: dict[str, Any] = SandboxStore.open(seed=EXAMPLES / "sandbox-seed.json").data()
+    data: dict[str, Any] = open_store(seed=EXAMPLES / "sandbox-seed.json").data()
     return data
 
 
@@ -86,4 +87,4 @@ def test_many_problems_are_summarised() -> None:
 def test_a_state_folder_that_cannot_be_written_is_refused(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"cannot keep the sandbox state in .*file/state.json"):
-        SandboxStore.open(tmp_path / "file" / "state.json")
+        open_store(tmp_path / "file" / "state.json")
