@@ -3,6 +3,8 @@ No HTTP: the policy sees descriptions of attempts."""
 
 from __future__ import annotations
 
+import email.utils
+
 import pytest
 
 from reconciler.netfail import Failure
@@ -14,6 +16,7 @@ from reconciler.retry import (
     Decision,
     RetryPolicy,
     Spent,
+    retry_after,
     retry_limit,
 )
 
@@ -161,3 +164,23 @@ def test_retry_limits(failure: Failure, answered: bool, limit: int) -> None:
 )
 def test_what_may_have_been_processed(attempt: Attempt, ambiguous: bool) -> None:
     assert attempt.ambiguous is ambiguous
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("3", 3.0),
+        (" 1.5 ", 1.5),
+        ("-4", 0.0),
+        ("Wed, 21 Oct 2015 07:28:10 GMT", 10.0),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),
+        ("Wed, 21 Oct 2015 07:28:10 -0000", 10.0),  # a date without a zone is UTC
+        ("soon", None),
+        ("", None),
+        (None, None),
+        ("nan", None),
+    ],
+)
+def test_retry_after_parsing(value: str | None, expected: float | None) -> None:
+    now = email.utils.parsedate_to_datetime("Wed, 21 Oct 2015 07:28:00 GMT").timestamp()
+    assert retry_after(value, now=lambda: now) == expected

@@ -113,3 +113,18 @@ def test_a_delay_is_waited_out_in_the_limiters_slot() -> None:
     )
     send_all(sender, ("GET", f"{DIRECT_API}/tags", {"delay": 1.5}))
     assert waits == [pytest.approx(1.5)]  # one sleep: the backoff and the spacing together
+
+
+def test_the_clients_journal_hook_is_its_senders(make_client: Any) -> None:
+    written: list[tuple[str, str, Any, int | None]] = []
+    client = make_client(transport=httpx.MockTransport(lambda r: httpx.Response(200, json={})))
+    assert client.on_write is None
+    client.on_write = lambda *record: written.append(record)
+
+    async def main() -> None:
+        async with client:
+            await client.get("/tags")
+            await client.put("/tags/3", {"tag": {}})
+
+    asyncio.run(main())
+    assert written == [("PUT", f"{DIRECT_API}/tags/3", {"tag": {}}, 200)]
