@@ -27,7 +27,7 @@ with no ``api`` key (a field's options, a webhook's list) is read and written by
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar
@@ -153,7 +153,7 @@ def extra_of(obj: Obj, cls: type[E]) -> E:
     return obj.extra if isinstance(obj.extra, cls) else cls()
 
 
-class Kind(ABC):
+class Kind:
     """One kind of configuration. Subclasses set the class attributes, declare their
     ``attributes`` and override the hooks where the table does not say it all."""
 
