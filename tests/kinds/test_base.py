@@ -232,3 +232,11 @@ def test_typed_extras_default_when_an_object_has_none() -> None:
     assert plain.extra.absorbs == ()
     rich = Obj("gadget", "G", "G", {}, extra=GadgetExtra(serials=("s1",)))
     assert extra_of(rich, GadgetExtra).serials == ("s1",)
+
+
+def test_a_fixed_attribute_that_differs_is_refused_by_default() -> None:
+    from reconciler.errors import PlanError
+
+    want, have = desired(serial="B"), desired(serial="A")
+    with pytest.raises(PlanError, match=r'gadget "Gizmo" \(g.yaml:1\): serial cannot be changed'):
+        KIND.replace(want, have, [AttrDiff("serial", "A", "B")])
