@@ -3,7 +3,9 @@
     with run_sandbox(rate_limit=None) as sandbox:
         httpx.get(f"{sandbox.api}/tags", headers=sandbox.maton_headers())
 
-Each call starts uvicorn in a background thread on a free 127.0.0.1 port and stops it on exit.
+Each call serves a fresh sandbox (its own store, limits and faults) on a free 127.0.0.1 port.
+The uvicorn servers behind the ports are started once per test session and reused: a block
+borrows an idle one and gives it back at its end.
 """
 
 from __future__ import annotations
@@ -131,20 +133,11 @@ def run_sandbox(
         if callable(fault):
             fault()
 
-    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on such sockets (else ~40 ms a call).
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
+    server = _borrow()
+    server.app = app
     try:
-        _wait_started(server, thread)
         yield RunningSandbox(
-            url=f"http://127.0.0.1:{port}",
+            url=server.url,
             key=store.maton_key,
             store=store,
             connection=store.default_connection or "",
@@ -152,9 +145,44 @@ def run_sandbox(
             faults=faults,
         )
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+        server.app = None
+        _IDLE.append(server)
+
+
+class _Server:
+    """One uvicorn server on a loopback port, started once and lent to one ``run_sandbox``
+    block at a time; its ``app`` is that block's sandbox. Stopping uvicorn costs 0.2 s, so
+    the servers live as long as the test session (their threads are daemons)."""
+
+    def __init__(self) -> None:
+        self.app: Any = None
+        # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on such sockets (else ~40 ms
+        # a call).
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        config = uvicorn.Config(
+            self._serve, log_level="warning", access_log=False, lifespan="off", interface="asgi3"
+        )
+        self._server = uvicorn.Server(config)
+        thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        _wait_started(self._server, thread)
+
+    async def _serve(self, scope: Any, receive: Any, send: Any) -> None:
+        app = self.app
+        if app is None:  # a request after its test ended: refuse it as a stopped server would
+            await send({"type": "http.response.start", "status": 503, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await app(scope, receive, send)
+
+
+_IDLE: list[_Server] = []  # servers between two run_sandbox blocks, for the next one
+
+
+def _borrow() -> _Server:
+    return _IDLE.pop() if _IDLE else _Server()
 
 
 def _wait_started(server: uvicorn.Server, thread: threading.Thread) -> None:
