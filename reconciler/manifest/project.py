@@ -16,6 +16,7 @@ from reconciler.kinds import sections
 from reconciler.manifest.files import PROJECT_FILE, display_path
 from reconciler.manifest.reading import read_document
 from reconciler.manifest.validate import validate
+from reconciler.manifest.vars import merge_vars
 from reconciler.manifest.yaml import describe_node, locate, node_location, to_plain
 
 _SECTIONS = tuple(sections())
@@ -192,7 +193,7 @@ def _project(model: ProjectModel, path: Path) -> Project:
             name=name,
             connection=target.connection,
             url=target.url,
-            vars=types.MappingProxyType({**model.vars, **target.vars}),
+            vars=types.MappingProxyType(merge_vars(model.vars, target.vars)),
             policy=_policy(target.policy, over=model.policy) if target.policy else None,
             token_env=target.token_env or DEFAULT_TOKEN_ENV,
         )

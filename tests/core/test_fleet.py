@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from reconciler.commands.context import Result
 from reconciler.compare import parity, render
 from reconciler.errors import ConfigError, PlanError
-from reconciler.fleet import exit_code, summary_table
+from reconciler.fleet import result_of, summary_table
 from reconciler.manifest import Project, Target
 from reconciler.plan import AttrDiff, Change, Plan
 from reconciler.targets import Outcome, choose
@@ -45,7 +46,7 @@ OUTCOMES = [
 ]
 
 
-def test_the_summary_table_and_the_worst_exit_code() -> None:
+def test_the_summary_table_and_the_worst_result() -> None:
     assert summary_table(OUTCOMES, "text").splitlines() == [
         "Summary:",
         "  target  create  update  delete  unmanaged  result",
@@ -53,9 +54,9 @@ def test_the_summary_table_and_the_worst_exit_code() -> None:
         "  b            1       0       0          0  changes",
         "  c            -       -       -          -  error",
     ]
-    assert exit_code(OUTCOMES, detailed=True) == 1
-    assert exit_code(OUTCOMES[:2], detailed=True) == 2
-    assert exit_code(OUTCOMES[:2], detailed=False) == 0
+    assert result_of(OUTCOMES) is Result.FAILED
+    assert result_of(OUTCOMES[:2]) is Result.CHANGES
+    assert result_of(OUTCOMES[:1]) is Result.OK
     assert "| b | 1 | 0 | 0 | 0 | changes |" in summary_table(OUTCOMES, "markdown")
 
 

@@ -208,3 +208,14 @@ def test_a_secret_in_a_description_is_fine(write: Write) -> None:
     write("t.yaml", "tags:\n  - name: VIP\n    description: 'key ${env.TOKEN}'\n")
     (tag,) = load("t.yaml", env={"TOKEN": "V"}).objects
     assert tag.shown == {"name": "VIP", "type": "contact", "description": "key ${env.TOKEN}"}
+
+
+def test_later_vars_win_and_no_layer_is_none() -> None:
+    from reconciler.manifest.vars import merge_vars
+
+    project = {"base": "https://default.example.com", "region": "eu"}
+    target = {"base": "https://a.example.com"}
+    assert merge_vars(project, target) == {"base": "https://a.example.com", "region": "eu"}
+    assert merge_vars(project, None) == project
+    assert merge_vars() == {}
+    assert project == {"base": "https://default.example.com", "region": "eu"}  # not changed
