@@ -196,7 +196,7 @@ def _absorbs(placed: list[Placed]) -> list[Problem]:
         claimed: dict[str, Placed] = {}
         titles = {casefold(str(s.obj.attrs.get("title", ""))): s for s in family}
         for item in family:
-            for title in item.obj.extra.get("absorbs", ()):
+            for title in item.obj.extra.absorbs:
                 problems += _absorb(item, title, titles, claimed)
     return problems
 
