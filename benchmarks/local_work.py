@@ -35,6 +35,7 @@ from reconciler.kinds import (
 )
 from reconciler.manifest import load_manifests  # noqa: E402
 from reconciler.plan import build_plan  # noqa: E402
+from reconciler.ratelimit import Limiters  # noqa: E402
 from reconciler.render import render  # noqa: E402
 from reconciler.sandbox import create_app  # noqa: E402
 from reconciler.sandbox.opening import open_store
@@ -55,7 +56,7 @@ def live_objects(seed: Path) -> tuple[Obj, ...]:
 
     async def read() -> tuple[Obj, ...]:
         transport = httpx.ASGITransport(app=app)
-        async with Client(endpoint, transport=transport, rate=1e6) as client:
+        async with Client(endpoint, transport=transport, rate=1e6, limiters=Limiters()) as client:
             return (await read_account(client, KINDS)).objects
 
     return asyncio.run(read())

@@ -34,7 +34,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,7 @@ from reconciler.endpoint import endpoint_from_env  # noqa: E402
 from reconciler.engine import make_plan  # noqa: E402
 from reconciler.kinds import standard_kinds  # noqa: E402
 from reconciler.manifest import load_manifests  # noqa: E402
+from reconciler.ratelimit import Limiters  # noqa: E402
 
 KINDS = standard_kinds()
 
@@ -85,6 +86,7 @@ class CountingTransport(httpx.AsyncHTTPTransport):
 class Served:
     url: str
     key: str
+    limiters: Limiters = field(default_factory=Limiters)  # its steps are one run's
 
 
 @dataclass
@@ -97,7 +99,9 @@ class Run:
 async def timed(sandbox: Served, step: Callable[[Client], Awaitable[Any]]) -> tuple[Any, Run]:
     env = {"MATON_API_KEY": sandbox.key, "MATON_GATEWAY_URL": sandbox.url}
     transport = CountingTransport()
-    async with Client(endpoint_from_env(env), transport=transport, rate=LIMIT) as client:
+    endpoint = endpoint_from_env(env)
+    limiters = sandbox.limiters
+    async with Client(endpoint, transport=transport, rate=LIMIT, limiters=limiters) as client:
         started = time.perf_counter()
         result = await step(client)
         elapsed = time.perf_counter() - started

@@ -33,6 +33,7 @@ from reconciler.endpoint import endpoint_from_env  # noqa: E402
 from reconciler.engine import make_plan  # noqa: E402
 from reconciler.kinds import standard_kinds  # noqa: E402
 from reconciler.manifest import Desired, load_manifests, load_project  # noqa: E402
+from reconciler.ratelimit import Limiters  # noqa: E402
 from reconciler.verify import verify  # noqa: E402
 
 KINDS = standard_kinds()
@@ -58,7 +59,7 @@ def line(label: str, calls: dict[str, int], elapsed: float, extra: str = "") -> 
 
 async def run(desired: Desired, prune: frozenset[str], url: str, key: str) -> None:
     endpoint = endpoint_from_env({"MATON_API_KEY": key, "MATON_GATEWAY_URL": url})
-    async with Client(endpoint) as client:
+    async with Client(endpoint, limiters=Limiters()) as client:
         plan, calls, elapsed = await measure(
             client, lambda: make_plan(client, desired, prune=prune)
         )

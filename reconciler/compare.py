@@ -64,9 +64,7 @@ def parity(outcomes: Sequence[Outcome], kinds: Registry) -> Parity:
             ref = (change.kind, change.key)
             labels.setdefault(ref, change.label)
             what = WORD[change.action]
-            if change.live is not None and change.live.extra.get("implied"):
-                what = WORD["create"]  # a default stage of a pipeline that is missing
-            elif change.diff:
+            if change.diff:
                 what += ": " + ", ".join(d.path for d in change.diff)
             found.setdefault(ref, {})[name] = what
     order = {kind: i for i, kind in enumerate(kinds.names)}

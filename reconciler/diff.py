@@ -184,7 +184,7 @@ def _diff_siblings(
     result.ambiguous += ambiguous
     pairs, new, extra = match(desired, live)
     _compare(kind, pairs, new, result, parent_new=parent_new)
-    absorbed = {title: want for want in desired for title in want.extra.get("absorbs", ())}
+    absorbed = {title: want for want in desired for title in want.extra.absorbs}
     for obj in extra:
         _register(result, obj.kind, obj.key, obj.id)
         absorber: Obj | None = absorbed.get(str(obj.attrs.get("title", "")).casefold().strip())

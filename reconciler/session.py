@@ -5,7 +5,7 @@ loops (the CLI asks for confirmation between plan and apply)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ class Session:
     rate: float = DEFAULT_RATE
     app: Any = None  # the in-process sandbox, when there is one
     on_retry: Callable[[str], None] | None = None
-    limiters: Limiters | None = None  # the run's rate limiters (shared by its sessions)
+    limiters: Limiters = field(default_factory=Limiters)  # the run's (shared by its sessions)
     key_rate: float = MATON_KEY_RATE
     timeout: float = DEFAULT_TIMEOUT  # seconds per request
 

@@ -205,7 +205,7 @@ def _absorbs(placed: list[Placed], kinds: Registry) -> list[Problem]:
         claimed: dict[str, Placed] = {}
         titles = {casefold(str(s.obj.attrs.get("title", ""))): s for s in family}
         for item in family:
-            for title in item.obj.extra.get("absorbs", ()):
+            for title in item.obj.extra.absorbs:
                 problems += _absorb(item, title, titles, claimed, kinds[item.obj.kind])
     return problems
 

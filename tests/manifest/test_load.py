@@ -49,7 +49,7 @@ def test_design_example_loads_into_objects_of_every_kind(write: Write) -> None:
     assert field.attrs["lists"] == "all"
     won = by_key["stage", "sales/won"]
     assert won.attrs == {"title": "Won", "order": 3}
-    assert won.extra["absorbs"] == ("closed won",)
+    assert won.extra.absorbs == ("closed won",)
     assert won.parent == "sales"
     assert by_key["stage", "sales/qualified"].attrs["color"] == "32B0FC"
     hook = by_key["webhook", "CRM sync"]
@@ -171,7 +171,7 @@ def test_every_key_of_every_kind(write: Write) -> None:
         "deal_order": "next-action ASC",
     }
     assert kickoff.aliases == ("onboarding/start",)
-    assert by_key["stage", "onboarding/live"].extra["absorbs"] == ("launch", "go live")
+    assert by_key["stage", "onboarding/live"].extra.absorbs == ("launch", "go live")
     audit = by_key["webhook", "Audit"]
     assert audit.attrs == {
         "name": "Audit",
