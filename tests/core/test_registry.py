@@ -22,11 +22,11 @@ from reconciler.engine import make_plan
 from reconciler.errors import RegistryError
 from reconciler.export import export_account, export_files
 from reconciler.kinds import Kind, Obj, RawCollection, Registry, standard_kinds
-from reconciler.kinds.base import Api, Ids, Spec, casefold, managed
+from reconciler.kinds.base import Attr, Spec, casefold
 from reconciler.manifest import load_manifests, load_project
 from reconciler.manifest.schema import manifest_schema, project_schema, render_schema
-from reconciler.objects import Raw
-from reconciler.plan import Change, build_plan
+from reconciler.plan import build_plan
+from reconciler.ratelimit import Limiters
 from reconciler.render import render
 from reconciler.sandbox import create_app
 from reconciler.sandbox.seed import load_seed
@@ -44,42 +44,24 @@ class NoteSpec(Spec):
 
     title: str
     text: str = ""
+    renamed_from: list[str] = []
 
 
 class NoteKind(Kind):
+    """Declared as the standard kinds are: the attribute table says it all."""
+
     name = "note"
     section = "notes"
     collection = "notes"
     place = 80
     spec = NoteSpec
+    attributes = (Attr("title", "title"), Attr("text", "text"))
+    identity = "title"
+    path = "/notes"
+    envelope = "note"
 
-    def desired(self, spec: NoteSpec, source: str) -> list[Obj]:
-        attrs = managed(spec, {"title": spec.title, "text": spec.text}, always=("title", "text"))
-        return [Obj(self.name, casefold(spec.title), spec.title, attrs, source=source)]
-
-    def normalise(self, raw: Raw) -> list[Obj]:
-        return [
-            Obj(
-                self.name,
-                casefold(row["title"]),
-                row["title"],
-                {"title": row["title"], "text": row["text"]},
-                id=row["id"],
-            )  # fmt: skip
-            for row in raw["notes"].items
-        ]
-
-    async def create(self, api: Api, change: Change, ids: Ids) -> str:
-        assert change.desired is not None
-        body = await api.create("/notes", {"note": dict(change.desired.attrs)})
-        return str(body["note"]["id"])
-
-    async def update(self, api: Api, change: Change, ids: Ids) -> None:
-        assert change.desired is not None
-        await api.put(f"/notes/{change.id}", {"note": dict(change.desired.attrs)})
-
-    async def delete(self, api: Api, change: Change, ids: Ids) -> None:
-        await api.delete(f"/notes/{change.id}")
+    def key(self, values: Mapping[str, Any]) -> str:
+        return casefold(values["title"])
 
 
 class MemoryApi:
@@ -265,7 +247,7 @@ async def _read_seeded(kinds: Registry) -> list[Obj]:
         description="in-process sandbox",
     )
     transport = httpx.ASGITransport(app=app)
-    async with Client(endpoint, transport=transport, rate=10_000) as client:
+    async with Client(endpoint, transport=transport, rate=10_000, limiters=Limiters()) as client:
         return list((await read_account(client, kinds)).objects)
 
 
