@@ -9,6 +9,8 @@ the run's limiters (``ratelimit.Pace``) and tells them when its headers were rea
 from __future__ import annotations
 
 import asyncio
+import functools
+import ssl
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
@@ -23,6 +25,14 @@ __all__ = ["Sender", "WriteHook"]
 # (method, url, body, status or None when no answer came): the apply journal's record
 WriteHook = Callable[[str, str, Any, int | None], None]
 USER_AGENT = "acr (activecampaign-reconciler)"
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The certificate store every client of the process verifies with, as httpx makes it
+    (certifi's, or ``SSL_CERT_FILE``/``SSL_CERT_DIR``). Loading it costs about 25 ms, which
+    a run with many sessions, or a process that runs many commands, pays once."""
+    return httpx.create_ssl_context(trust_env=True)
 
 
 class Sender:
@@ -46,6 +56,7 @@ class Sender:
         self._sleep = sleep
         self.http = httpx.AsyncClient(
             transport=transport,
+            verify=tls_context(),
             timeout=timeout,
             headers={"Accept": "application/json", "User-Agent": USER_AGENT},
             event_hooks={"request": list(request_hooks)},  # run before anything is sent

@@ -4,13 +4,14 @@ gateway's own endpoints."""
 from __future__ import annotations
 
 import asyncio
+import ssl
 from typing import Any
 
 import httpx
 import pytest
 
 from reconciler.ratelimit import Pace, RateLimiter
-from reconciler.transport import Sender
+from reconciler.transport import Sender, tls_context
 
 from .conftest import DIRECT_API, GATEWAY, MATON_API, direct_endpoint, maton_endpoint
 
@@ -128,3 +129,19 @@ def test_the_clients_journal_hook_is_its_senders(make_client: Any) -> None:
 
     asyncio.run(main())
     assert written == [("PUT", f"{DIRECT_API}/tags/3", {"tag": {}}, 200)]
+
+
+def test_senders_share_one_certificate_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    tls_context.cache_clear()
+    loads: list[Any] = []
+    original = ssl.SSLContext.load_verify_locations
+
+    def counted(self: ssl.SSLContext, *args: Any, **kwargs: Any) -> None:
+        loads.append(args or kwargs)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", counted)
+    senders = [Sender(maton_endpoint(), Pace(RateLimiter(5)), timeout=5) for _ in range(3)]
+    assert len(loads) == 1
+    for sender in senders:
+        asyncio.run(sender.aclose())
