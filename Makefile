@@ -22,7 +22,7 @@ lint: install
 	$(BIN)/mypy reconciler
 
 test: lint
-	$(BIN)/pytest --cov --cov-report=term
+	$(BIN)/pytest -n auto --cov --cov-report=term
 
 schema: install
 	$(BIN)/acr schema --write

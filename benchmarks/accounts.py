@@ -30,8 +30,11 @@ from reconciler.apply import apply_plan  # noqa: E402
 from reconciler.client import Client  # noqa: E402
 from reconciler.endpoint import endpoint_from_env  # noqa: E402
 from reconciler.engine import make_plan  # noqa: E402
+from reconciler.kinds import standard_kinds  # noqa: E402
 from reconciler.manifest import load_manifests, load_project  # noqa: E402
 from reconciler.ratelimit import Limiters  # noqa: E402
+
+KINDS = standard_kinds()
 
 
 async def step(
@@ -56,8 +59,10 @@ def report(label: str, calls: list[int], retries: int, elapsed: float) -> None:
 
 
 async def run(accounts: int, url: str, key: str, ids: list[str]) -> None:
-    project = load_project(ROOT / "examples" / "acr.yaml")
-    desired = load_manifests(project.manifests, vars=project.vars, env={"HOOK_TOKEN": "x" * 20})
+    project = load_project(ROOT / "examples" / "acr.yaml", kinds=KINDS)
+    desired = load_manifests(
+        project.manifests, vars=project.vars, env={"HOOK_TOKEN": "x" * 20}, kinds=KINDS
+    )
     limiters = Limiters()
     env = {"MATON_API_KEY": key, "MATON_GATEWAY_URL": url}
     clients = [

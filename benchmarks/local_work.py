@@ -29,13 +29,19 @@ import large_account  # noqa: E402
 from reconciler.client import Client  # noqa: E402
 from reconciler.diff import diff  # noqa: E402
 from reconciler.endpoint import Endpoint  # noqa: E402
-from reconciler.kinds import Obj, dependency_graph  # noqa: E402
+from reconciler.kinds import (
+    Obj,  # noqa: E402
+    standard_kinds,  # noqa: E402
+)
 from reconciler.manifest import load_manifests  # noqa: E402
 from reconciler.plan import build_plan  # noqa: E402
+from reconciler.ratelimit import Limiters  # noqa: E402
 from reconciler.render import render  # noqa: E402
 from reconciler.sandbox import create_app  # noqa: E402
 from reconciler.sandbox.opening import open_store
 from reconciler.state import read_account  # noqa: E402
+
+KINDS = standard_kinds()
 
 
 def live_objects(seed: Path) -> tuple[Obj, ...]:
@@ -50,19 +56,19 @@ def live_objects(seed: Path) -> tuple[Obj, ...]:
 
     async def read() -> tuple[Obj, ...]:
         transport = httpx.ASGITransport(app=app)
-        async with Client(endpoint, transport=transport, rate=1e6) as client:
-            return (await read_account(client)).objects
+        async with Client(endpoint, transport=transport, rate=1e6, limiters=Limiters()) as client:
+            return (await read_account(client, KINDS)).objects
 
     return asyncio.run(read())
 
 
 def steps(folder: Path, live: tuple[Obj, ...]) -> dict[str, Callable[[dict[str, Any]], Any]]:
     def plan(state: dict[str, Any]) -> Any:
-        found = diff(state["desired"].objects, live)
-        return build_plan(found.changes, depends_on=dependency_graph(), ids=found.ids)
+        found = diff(state["desired"].objects, live, kinds=KINDS)
+        return build_plan(found.changes, kinds=KINDS, ids=found.ids)
 
     return {
-        "load": lambda state: load_manifests([folder]),
+        "load": lambda state: load_manifests([folder], kinds=KINDS),
         "diff + plan": plan,
         "render json": lambda state: render(state["diff + plan"], "json"),
     }

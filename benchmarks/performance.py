@@ -38,7 +38,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +55,11 @@ from reconciler.apply import apply_plan  # noqa: E402
 from reconciler.client import Client  # noqa: E402
 from reconciler.endpoint import endpoint_from_env  # noqa: E402
 from reconciler.engine import make_plan  # noqa: E402
+from reconciler.kinds import standard_kinds  # noqa: E402
 from reconciler.manifest import Desired, load_manifests  # noqa: E402
 from reconciler.ratelimit import Limiters  # noqa: E402
+
+KINDS = standard_kinds()
 
 LIMIT = 5.0  # requests per second per account, the sandbox's and ActiveCampaign's
 KEY_LIMIT = 10.0  # requests per second per Maton key, the sandbox's and Maton's
@@ -90,6 +93,7 @@ class CountingTransport(httpx.AsyncHTTPTransport):
 class Served:
     url: str
     key: str
+    limiters: Limiters = field(default_factory=Limiters)  # its steps are one run's
 
 
 @dataclass
@@ -102,7 +106,9 @@ class Run:
 async def timed(sandbox: Served, step: Callable[[Client], Awaitable[Any]]) -> tuple[Any, Run]:
     env = {"MATON_API_KEY": sandbox.key, "MATON_GATEWAY_URL": sandbox.url}
     transport = CountingTransport()
-    async with Client(endpoint_from_env(env), transport=transport, rate=LIMIT) as client:
+    endpoint = endpoint_from_env(env)
+    limiters = sandbox.limiters
+    async with Client(endpoint, transport=transport, rate=LIMIT, limiters=limiters) as client:
         started = time.perf_counter()
         result = await step(client)
         elapsed = time.perf_counter() - started
@@ -204,7 +210,7 @@ def mixed_manifests(folder: Path) -> Path:
 
 def mixed_plan_and_apply(sandbox: Served, folder: Path) -> tuple[int, Run]:
     """Plan (not timed) and apply the mixed changes into the empty account."""
-    desired = load_manifests([folder])
+    desired = load_manifests([folder], kinds=KINDS)
     plan, _ = asyncio.run(timed(sandbox, lambda c: make_plan(c, desired)))
     return len(plan.changes), asyncio.run(timed(sandbox, lambda c: apply_plan(c, plan)))[1]
 
@@ -241,7 +247,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         seed = large_account.seed(root / "seed.json")
-        desired = load_manifests([large_account.manifests(root / "m", described=changes)])
+        desired = load_manifests(
+            [large_account.manifests(root / "m", described=changes)], kinds=KINDS
+        )
         floor_s = FLOOR_CALLS / LIMIT
         for latency in (150,) if args.quick else (150, 300):
             with served(seed, latency) as sandbox:
@@ -261,7 +269,7 @@ def main() -> None:
         fleet = large_account.manifests(root / "fleet", described=FLEET_CHANGES)
         refused += all_targets(
             large_account.seed(root / "fleet.json", accounts=ACCOUNTS),
-            load_manifests([fleet]),
+            load_manifests([fleet], kinds=KINDS),
             add,
         )
         with served(None, 600) as sandbox:

@@ -31,8 +31,12 @@ from reconciler.apply import apply_plan  # noqa: E402
 from reconciler.client import Client  # noqa: E402
 from reconciler.endpoint import endpoint_from_env  # noqa: E402
 from reconciler.engine import make_plan  # noqa: E402
+from reconciler.kinds import standard_kinds  # noqa: E402
 from reconciler.manifest import Desired, load_manifests, load_project  # noqa: E402
+from reconciler.ratelimit import Limiters  # noqa: E402
 from reconciler.verify import verify  # noqa: E402
+
+KINDS = standard_kinds()
 
 
 async def measure(
@@ -55,7 +59,7 @@ def line(label: str, calls: dict[str, int], elapsed: float, extra: str = "") -> 
 
 async def run(desired: Desired, prune: frozenset[str], url: str, key: str) -> None:
     endpoint = endpoint_from_env({"MATON_API_KEY": key, "MATON_GATEWAY_URL": url})
-    async with Client(endpoint) as client:
+    async with Client(endpoint, limiters=Limiters()) as client:
         plan, calls, elapsed = await measure(
             client, lambda: make_plan(client, desired, prune=prune)
         )
@@ -75,8 +79,8 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=int, default=0, help="sandbox answer delay")
     args = parser.parse_args()
     os.environ.setdefault("HOOK_TOKEN", "benchmark-token")
-    project = load_project(ROOT / "examples" / "acr.yaml")
-    desired = load_manifests(project.manifests, vars=project.vars)
+    project = load_project(ROOT / "examples" / "acr.yaml", kinds=KINDS)
+    desired = load_manifests(project.manifests, vars=project.vars, kinds=KINDS)
     seeds = {"empty account": None, "seeded account": ROOT / "examples" / "sandbox-seed.json"}
     for label, seed in seeds.items():
         print(f"{label} (sandbox limit 5/s per account, latency {args.latency_ms} ms):")

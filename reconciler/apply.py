@@ -19,7 +19,7 @@ from typing import Any
 from reconciler.errors import ApplyError, ApplyInterruptedError, ApplyReport, ConfigError
 from reconciler.interrupts import Stop
 from reconciler.journal import CURRENT_CHANGE
-from reconciler.kinds import KINDS, Ref, dependency_graph, parent_kinds
+from reconciler.kinds import Kind, Ref
 from reconciler.kinds.base import Api
 from reconciler.plan import Change, Plan
 from reconciler.safety import enforce
@@ -75,13 +75,14 @@ async def apply_plan(
             CURRENT_CHANGE.set(describe(change))
             if progress:
                 progress(number, total, change)
-            await _run(api, change, known)
+            await _run(kinds[change.kind], api, change, known)
             return True
 
     def stopped() -> bool:
         return stop is not None and stop.requested
 
-    schedule = Schedule.of(plan.changes, dependency_graph(), parent_kinds())
+    kinds = plan.kinds
+    schedule = Schedule.of(plan.changes, kinds.dependency_graph(), kinds.parent_kinds())
     outcomes = await run_in_order(
         schedule, lambda i: run(i + 1, plan.changes[i]), concurrency=concurrency, stopped=stopped
     )
@@ -101,8 +102,7 @@ async def apply_plan(
     return report
 
 
-async def _run(api: Api, change: Change, ids: IdMap) -> None:
-    kind = KINDS[change.kind]
+async def _run(kind: Kind, api: Api, change: Change, ids: IdMap) -> None:
     if change.action == "create":
         ids[change.ref] = await kind.create(api, change, ids)
     elif change.action == "update":

@@ -1,4 +1,6 @@
-"""The ``acr`` command line: the only module that prints, prompts or exits.
+"""The ``acr`` command line: with ``cli_sandbox``, the only module that prints, prompts or
+exits. It parses the arguments, runs the command's sequence (``reconciler.commands``) with
+hooks that print, and maps the ``Result`` or the error to an exit code.
 
 Plans go to stdout; progress, prompts and errors to stderr, so ``acr plan --format json >
 plan.json`` stays clean. Exit codes: 0 success (for plan: no changes), 1 any error, usage
@@ -10,59 +12,71 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections import Counter
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from reconciler import __version__, github
-from reconciler.errors import ApplyError, ConfigError, ManifestError, PlanError, ReconcilerError
-from reconciler.lock import DEFAULT_TIMEOUT, account_lock
-from reconciler.outfiles import check_writable, os_error_message, write_text
+from reconciler.cli_sandbox import SANDBOX_STATE, sandbox
+from reconciler.errors import ApplyError, ManifestError, ReconcilerError
+from reconciler.lock import DEFAULT_TIMEOUT
+from reconciler.outfiles import os_error_message
 from reconciler.secrets import mask_text
 from reconciler.shown_errors import shown_error, shown_traceback
-from reconciler.targets import choose, load_for
-from reconciler.words import plural
 
-# The rest of acr is imported by the commands that use it, so that `acr --help` and
-# `acr validate` start without loading httpx, asyncio, DeepDiff or the sandbox.
+# The command sequences (reconciler.commands) and the rest of acr are imported by the
+# commands that use them, so that `acr --help` and `acr validate` start without loading
+# httpx, asyncio, DeepDiff or the sandbox.
 if TYPE_CHECKING:
-    from reconciler.apply import Progress
-    from reconciler.manifest import Desired, Project, Target
-    from reconciler.plan import Change, Plan
-    from reconciler.targets import Run
+    from reconciler.commands.context import Context, Question, Result
+    from reconciler.plan import Change
 
 EXIT_CHANGES = 2
 FORMATS = ("text", "json", "markdown")  # reconciler.render.FORMATS (a test keeps them equal)
-SANDBOX_STATE = Path(".acr/sandbox.json")  # reconciler.session.SANDBOX_STATE (likewise)
 
 
 @dataclass
 class Options:
+    """What every command shares: the group's options and where its sessions go."""
+
     debug: bool = False
     project: str | None = None
     no_color: bool = False
+    sandbox: bool = False
+    timeout: float | None = None
+
+
+def _set_option(ctx: click.Context, param: click.Parameter, value: object) -> None:
+    """Options kept in ``Options``: those of the group, also accepted after the subcommand
+    (``acr plan --debug``), and where the sessions go (``--sandbox``, ``--timeout``)."""
+    if value and param.name:
+        setattr(ctx.ensure_object(Options), param.name, value)
+
+
+def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--debug, --project and --no-color, listed in this order in the help."""
+    for decorator in reversed((
+        click.option("--debug", is_flag=True, expose_value=False, callback=_set_option,
+                     help="Show a traceback when something fails."),
+        click.option("--project", metavar="FILE", expose_value=False, callback=_set_option,
+                     help="Project file (default: ./acr.yaml when it exists)."),
+        click.option("--no-color", is_flag=True, expose_value=False, callback=_set_option,
+                     help="No colour, even on a terminal (or set NO_COLOR)."),
+    )):  # fmt: skip
+        command = decorator(command)
+    return command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="acr")
-@click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
-@click.option(
-    "--project",
-    "project",
-    metavar="FILE",
-    help="Project file (default: ./acr.yaml when it exists).",
-)
-@click.option("--no-color", is_flag=True, help="No colour, even on a terminal (or set NO_COLOR).")
+@common_options
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, project: str | None, no_color: bool) -> None:
-    """acr keeps an ActiveCampaign account's tags, lists, custom fields, deal pipelines and
-    stages, and webhooks in YAML manifests: `plan` shows what would change, `apply` changes it.
+def cli(ctx: click.Context) -> None:
+    """acr keeps an ActiveCampaign account's configuration in YAML manifests (the sections
+    `acr schema` describes): `plan` shows what would change, `apply` changes it.
 
     \b
     Credentials come from the environment:
@@ -74,26 +88,7 @@ def cli(ctx: click.Context, debug: bool, project: str | None, no_color: bool) ->
       ACR_TIMEOUT       seconds to wait for each answer (default 10; or --timeout)
     Use --sandbox on plan and apply to rehearse against the built-in sandbox instead.
     """
-    ctx.obj = Options(debug=debug, project=project, no_color=no_color)
-
-
-def _set_option(ctx: click.Context, param: click.Parameter, value: object) -> None:
-    """Options of the group also accepted after the subcommand: ``acr plan --debug``."""
-    if value and param.name:
-        setattr(ctx.ensure_object(Options), param.name, value)
-
-
-def common_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    for decorator in (
-        click.option("--debug", is_flag=True, expose_value=False, callback=_set_option,
-                     help="Show a traceback when something fails."),
-        click.option("--project", metavar="FILE", expose_value=False, callback=_set_option,
-                     help="Project file (default: ./acr.yaml when it exists)."),
-        click.option("--no-color", is_flag=True, expose_value=False, callback=_set_option,
-                     help="No colour, even on a terminal (or set NO_COLOR)."),
-    ):  # fmt: skip
-        command = decorator(command)
-    return command
+    ctx.ensure_object(Options)
 
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=str))
@@ -102,16 +97,14 @@ all_targets_option = click.option(
     "--all-targets", is_flag=True, help="Every target of acr.yaml, concurrently."
 )
 timeout_option = click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True, max=3600),
-    metavar="S",
+    "--timeout", type=click.FloatRange(min=0, min_open=True, max=3600), metavar="S",
+    expose_value=False, callback=_set_option,
     help="Seconds to wait for each request's answer (default: ACR_TIMEOUT, else 10).",
-)
+)  # fmt: skip
 sandbox_option = click.option(
-    "--sandbox",
-    is_flag=True,
+    "--sandbox", is_flag=True, expose_value=False, callback=_set_option,
     help=f"Run against the built-in sandbox (state in {SANDBOX_STATE}), not a real account.",
-)
+)  # fmt: skip
 
 
 @cli.command()
@@ -119,31 +112,13 @@ sandbox_option = click.option(
 @target_option
 @common_options
 @click.pass_obj
-def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> None:
+def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> int:
     """Check the manifests offline: syntax, keys, types, references. Sends nothing and reads
     no ${env.*} value, so it runs without the secrets (plan and apply need them). With
     targets and no --target (nor default_target), checks them with every target's vars."""
-    from reconciler.manifest import load_project
+    from reconciler.commands.validation import validate as run
 
-    project = load_project(opts.project)
-    chosen = _validated_targets(project, target)
-    for each_target in chosen:
-        desired = _load(project, paths, each_target, read_env=False)
-        for warning in desired.warnings:
-            click.echo(f"Warning: {warning}", err=True)
-            if github.in_actions(os.environ):
-                click.echo(github.annotation(warning, "warning"), err=True)
-    counts = Counter(obj.kind for obj in desired.objects)
-    summary = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(counts.items()))
-    files = len(desired.files)
-    names = [t.name for t in chosen if t is not None]
-    against = f" (targets: {', '.join(names)})" if len(names) > 1 else ""
-    click.echo(
-        f"Valid: {summary or 'nothing'} in {files} file{'s' if files != 1 else ''}{against}."
-    )
-    if desired.env_names:
-        needed = ", ".join(desired.env_names)
-        click.echo(f"Not read (plan and apply need them): {needed}.", err=True)
+    return _exit(run(_context(opts), paths, target))
 
 
 @cli.command()
@@ -162,50 +137,14 @@ def validate(opts: Options, paths: tuple[str, ...], target: str | None) -> None:
 @common_options
 @timeout_option
 @click.pass_obj
-def plan(
-    opts: Options,
-    paths: tuple[str, ...],
-    target: str | None,
-    all_targets: bool,
-    fmt: str,
-    out: str | None,
-    detailed_exitcode: bool,
-    sandbox: bool,
-    timeout: float | None,
-) -> int:
+def plan(opts: Options, detailed_exitcode: bool, **options: Any) -> int:
     """Show what apply would change. Reads the account; never writes to it. A plan that apply
     would refuse is printed in full, with the reasons, and the exit code is 1."""
-    import asyncio
+    from reconciler.commands.planning import PlanRequest
+    from reconciler.commands.planning import plan as run
 
-    from reconciler.fleet import exit_code, plan_targets, render_plans
-    from reconciler.manifest import load_project
-    from reconciler.render import render
-    from reconciler.safety import enforce
-
-    out_file = check_writable(out, "--out") if out else None  # before anything is read
-    project = load_project(opts.project)
-    chosen = choose(project, target, all_targets=all_targets)
-    run = _run(sandbox, timeout)
-    if all_targets:
-        if out:
-            raise ConfigError("--out saves one target's plan: use it with --target NAME")
-        outcomes = asyncio.run(plan_targets(run, project, chosen, paths))
-        click.echo(render_plans(outcomes, fmt, colour=_colour(opts)), nl=False)
-        _write_step_summary(lambda: render_plans(outcomes, "markdown"))
-        refused = [o.target for o in outcomes if o.ok and o.value.refused]
-        if refused:
-            raise PlanError(f"apply would refuse the plan of target(s) {', '.join(refused)}")
-        return exit_code(outcomes, detailed=detailed_exitcode)
-    desired = _load(project, paths, chosen[0])
-    result = _make_plan(run, project, chosen[0], desired)
-    full_plan = _full_plan_hint(out)
-    click.echo(render(result, fmt, colour=_colour(opts), full_plan=full_plan), nl=False)
-    if out_file:
-        write_text(out_file, render(result, "json"), "--out")
-        click.echo(f"Plan written to {out}.", err=True)
-    _write_step_summary(lambda: render(result, "markdown", full_plan=full_plan))
-    enforce(result)
-    return EXIT_CHANGES if detailed_exitcode and not result.empty else 0
+    request = PlanRequest(**options, full_plan=_full_plan_hint(options["out"]))
+    return _exit(run(_context(opts), request), detailed=detailed_exitcode)
 
 
 @cli.command()
@@ -229,118 +168,14 @@ def plan(
 @common_options
 @timeout_option
 @click.pass_obj
-def apply(
-    opts: Options,
-    paths: tuple[str, ...],
-    target: str | None,
-    all_targets: bool,
-    yes: bool,
-    saved: str | None,
-    allow_deletes: int | None,
-    lock_timeout: float,
-    sandbox: bool,
-    timeout: float | None,
-) -> None:
+def apply(opts: Options, **options: Any) -> int:
     """Make the account match the manifests: plan, confirm, then create, update and delete
     in dependency order. Stops at the first error, or between changes on Ctrl-C, and says
     what was done. One apply at a time per account on this machine."""
-    import asyncio
+    from reconciler.commands.applying import ApplyRequest
+    from reconciler.commands.applying import apply as run
 
-    from reconciler.manifest import load_project
-    from reconciler.render import render
-    from reconciler.safety import enforce
-
-    project = load_project(opts.project)
-    chosen = choose(project, target, all_targets=all_targets)
-    run = _run(sandbox, timeout)
-    if all_targets:
-        if saved:
-            raise ConfigError("--plan applies one target's saved plan: use it with --target NAME")
-        with _locks(run, chosen, lock_timeout):
-            _apply_all(run, project, chosen, paths, yes, allow_deletes, colour=_colour(opts))
-        return
-    desired = _load(project, paths, chosen[0])
-    with _locks(run, chosen, lock_timeout):
-        result = _make_plan(run, project, chosen[0], desired, allow_deletes)
-        click.echo(render(result, "text", colour=_colour(opts)), nl=False)
-        if saved:
-            _check_saved(saved, result)
-        enforce(result)
-        if result.empty:
-            return
-        _confirm(result, yes)
-        report = asyncio.run(
-            run.attempt(chosen[0], lambda s: s.apply(result, _progress, on_signal=_note))
-        )
-    counts = Counter(c.action for c in result.changes)
-    click.echo(
-        f"Apply complete: {counts['create']} created, {counts['update']} updated, "
-        f"{counts['delete']} deleted ({plural(len(report.done), 'change')}). "
-        f"Journal: {report.journal}"
-    )
-
-
-def _locks(run: Run, targets: Sequence[Target | None], timeout: float) -> ExitStack:
-    """The lock of every account ``targets`` reach, taken in one order (so two runs over
-    overlapping targets never wait on each other in a circle); released when the block ends."""
-    endpoints = {}
-    for target in targets:
-        endpoint = run.session(target).endpoint
-        endpoints[endpoint.account] = endpoint.description
-    stack = ExitStack()
-    try:
-        for account in sorted(endpoints):
-            stack.enter_context(
-                account_lock(account, what=endpoints[account], timeout=timeout, on_wait=_note)
-            )
-    except BaseException:
-        stack.close()
-        raise
-    return stack
-
-
-def _apply_all(
-    run: Run,
-    project: Project,
-    targets: list[Target | None],
-    paths: Sequence[str],
-    yes: bool,
-    allow_deletes: int | None,
-    *,
-    colour: bool = False,
-) -> None:
-    """Plan every target, show the plans, check them all, ask once, apply concurrently."""
-    import asyncio
-
-    from reconciler.fleet import apply_targets, plan_targets, render_plans
-    from reconciler.safety import enforce
-
-    run.check_distinct(targets)
-    outcomes = asyncio.run(plan_targets(run, project, targets, paths, allow_deletes))
-    click.echo(render_plans(outcomes, "text", colour=colour), nl=False)
-    failed = [o.target for o in outcomes if not o.ok]
-    if failed:
-        raise PlanError(f"target(s) {', '.join(failed)} could not be planned; nothing was changed")
-    plans = [(t, o.value) for t, o in zip(targets, outcomes, strict=True)]
-    for _, result in plans:
-        enforce(result)
-    pending = [result for _, result in plans if not result.empty]
-    if not pending:
-        return
-    _confirm_all(pending, yes)
-    applied = asyncio.run(apply_targets(run, plans, _target_progress))
-    for outcome in applied:
-        if outcome.ok:
-            done = plural(len(outcome.value.done), "change")
-            click.echo(f"{outcome.target}: apply complete ({done}).")
-        else:
-            click.echo(f"{outcome.target}: {outcome.error}", err=True)
-    if any(not o.ok for o in applied):
-        raise ConfigError(
-            "apply failed on target(s) "
-            + ", ".join(o.target for o in applied if not o.ok)
-            + "; the others were applied. Run apply again to converge."
-        )
+    return _exit(run(_context(opts), ApplyRequest(**options)))
 
 
 @cli.command(name="export")
@@ -352,62 +187,23 @@ def _apply_all(
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
 @sandbox_option
 @click.pass_obj
-def export_command(
-    opts: Options, target: str | None, out: str | None, force: bool, sandbox: bool
-) -> None:
+def export_command(opts: Options, **options: Any) -> int:
     """Write the live account as manifests, one file per section: how to adopt acr on an
     account that exists. Planning them against the account shows no changes."""
-    import asyncio
+    from reconciler.commands.accounts import ExportRequest, export
 
-    from reconciler.export import export_account, export_files, write_files
-    from reconciler.manifest import load_project
-
-    project = load_project(opts.project)
-    (chosen,) = choose(project, target)
-    run = _run(sandbox)
-    session = run.session(chosen)
-    account, notes = asyncio.run(run.attempt(chosen, lambda s: s.read()))
-    result = export_account(account.objects)
-    result.skipped += notes
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    source = session.endpoint.description + (f" (target {chosen.name})" if chosen else "")
-    folder = Path(out or _export_folder(project))
-    written = write_files(export_files(result, source, when), folder, force=force)
-    counts = ", ".join(f"{p.name} ({len(result.sections[p.stem])})" for p in written)
-    click.echo(f"Exported {result.count} objects to {folder}/: {counts or 'nothing'}.")
-    if result.placeholders:
-        click.echo(
-            "Credentials in URLs were replaced by ${env.NAME}; set these before plan: "
-            + ", ".join(p.name for p in result.placeholders),
-        )
-    for line in result.skipped:
-        click.echo(f"Warning: left out {line}", err=True)
-
-
-def _export_folder(project: Project) -> str:
-    first = project.manifests[0] if project.manifests else "manifests"
-    return "manifests" if first.endswith((".yaml", ".yml")) else first
+    return _exit(export(_context(opts), ExportRequest(**options)))
 
 
 @cli.command()
 @sandbox_option
 @click.pass_obj
-def connections(opts: Options, sandbox: bool) -> int:
+def connections(opts: Options) -> int:
     """List the Maton key's active-campaign connections, their status, and which target
     uses each. Exits 1 when a target's connection is missing or not active."""
-    import asyncio
+    from reconciler.commands.accounts import connections as run
 
-    from reconciler.connections import control_url, read_connections, render_report, report
-    from reconciler.manifest import load_project
-
-    project = load_project(opts.project)
-    run = _run(sandbox)
-    session = run.session(None)
-    listing = asyncio.run(read_connections(session, os.environ))
-    found = report(listing, list(project.targets.values()))
-    where = control_url(os.environ, session.endpoint.gateway) or ""
-    click.echo(render_report(found, "the built-in sandbox" if sandbox else where), nl=False)
-    return 1 if found.problems else 0
+    return _exit(run(_context(opts)))
 
 
 @cli.command()
@@ -423,33 +219,13 @@ def connections(opts: Options, sandbox: bool) -> int:
 @sandbox_option
 @click.pass_obj
 def compare(
-    opts: Options,
-    paths: tuple[str, ...],
-    names: str | None,
-    fmt: str,
-    detailed_exitcode: bool,
-    sandbox: bool,
+    opts: Options, paths: tuple[str, ...], names: str | None, fmt: str, detailed_exitcode: bool
 ) -> int:
     """Show how far each target is from the manifests: a matrix of kinds by targets, then
     the objects that differ. Reads the accounts; never writes to them."""
-    from reconciler.compare import parity
-    from reconciler.compare import render as render_parity
-    from reconciler.fleet import plan_targets
-    from reconciler.manifest import load_project
+    from reconciler.commands.accounts import compare as run
 
-    project = load_project(opts.project)
-    if names:
-        chosen = [choose(project, n.strip())[0] for n in names.split(",") if n.strip()]
-    else:
-        chosen = list(project.targets.values()) or [None]
-    import asyncio
-
-    outcomes = asyncio.run(plan_targets(_run(sandbox), project, chosen, paths))
-    result = parity(outcomes)
-    click.echo(render_parity(result, fmt), nl=False)
-    if result.errors:
-        return 1
-    return EXIT_CHANGES if detailed_exitcode and not result.in_sync else 0
+    return _exit(run(_context(opts), paths, names, fmt), detailed=detailed_exitcode)
 
 
 @cli.command()
@@ -457,197 +233,60 @@ def compare(
 @click.option("--write", is_flag=True, help="Write both schemas into ./schemas/.")
 def schema(for_project: bool, write: bool) -> None:
     """Print the JSON Schema of the manifests (for editors and CI checks)."""
+    from reconciler.kinds import standard_kinds
     from reconciler.manifest import manifest_schema, project_schema, write_schemas
 
+    kinds = standard_kinds()
     if write:
-        for path in write_schemas(Path("schemas")):
+        for path in write_schemas(Path("schemas"), kinds):
             click.echo(f"wrote {path}", err=True)
         return
-    document = project_schema() if for_project else manifest_schema()
+    document = project_schema(kinds) if for_project else manifest_schema(kinds)
     click.echo(json.dumps(document, indent=2, sort_keys=True))
 
 
-@cli.group()
-def sandbox() -> None:
-    """The built-in sandbox: a local stand-in for the Maton gateway and ActiveCampaign."""
+cli.add_command(sandbox)
 
 
-@sandbox.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port", default=8787, show_default=True, type=click.IntRange(0, 65535),
-    help="Port to listen on (0: any free port).",
-)  # fmt: skip
-@click.option("--state", metavar="FILE", help="Keep the state in FILE (kept across restarts).")
-@click.option("--seed", metavar="FILE", help="Start from this seed when there is no state yet.")
-@click.option("--latency-ms", default=0, show_default=True, type=int, help="Delay every answer.")
-@click.option(
-    "--rate-limit", default=5.0, show_default=True, type=float,
-    help="Requests per second per account before 429 (0: no limit).",
-)  # fmt: skip
-@click.option(
-    "--faults", "fault_rate", default=0.0, type=click.FloatRange(0, 1), metavar="RATE",
-    help="Share of requests (0 to 1) answered with a fault: 5xx, drops, timeouts, 403s.",
-)  # fmt: skip
-@click.option("--fault-seed", default=0, show_default=True, type=int, help="Seed of the faults.")
-def serve(
-    host: str,
-    port: int,
-    state: str | None,
-    seed: str | None,
-    latency_ms: int,
-    rate_limit: float,
-    fault_rate: float,
-    fault_seed: int,
-) -> None:
-    """Serve the sandbox over HTTP until Ctrl-C. Point MATON_GATEWAY_URL at it."""
-    from reconciler.sandbox import open_store
-    from reconciler.sandbox.faults import FaultOptions
-    from reconciler.sandbox.server import serve as run
+def _context(opts: Options) -> Context:
+    """The command's context, with hooks that print: results to stdout, the rest to stderr;
+    it can ask for confirmation only on a terminal."""
+    from reconciler.commands.context import Context, Hooks
 
-    store = open_store(_path(state), _path(seed))
-    run(
-        store,
-        host=host,
-        port=port,
-        latency_ms=latency_ms,
-        rate_limit=rate_limit or None,
-        faults=FaultOptions(fault_rate, fault_seed) if fault_rate else None,
-        announce=lambda line: click.echo(line, err=True),
-    )
+    confirm = _confirm if sys.stdin.isatty() else None
+    hooks = Hooks(show=_show, notice=_note, progress=_progress, confirm=confirm)
+    return Context(hooks, os.environ, opts.project, opts.sandbox, opts.timeout, _colour(opts))
 
 
-@sandbox.command()
-@click.option("--seed", metavar="FILE", help="Seed file (default: an empty account).")
-@click.option(
-    "--state", default=str(SANDBOX_STATE), show_default=True, metavar="FILE",
-    help="The state file to start afresh.",
-)  # fmt: skip
-def reset(seed: str | None, state: str) -> None:
-    """Start the sandbox state afresh, empty or from a seed (what --sandbox runs against)."""
-    from reconciler.sandbox import open_store
-    from reconciler.sandbox.store import check_state_folder
+def _exit(result: Result, *, detailed: bool = False) -> int:
+    """0 success, 1 a failure, 2 pending changes with --detailed-exitcode (design.md 4)."""
+    from reconciler.commands.context import Result
 
-    path = Path(state)
-    check_state_folder(path)
-    try:
-        path.unlink(missing_ok=True)
-    except OSError as exc:
-        raise ConfigError(f"cannot remove {path}: {exc.strerror or exc}") from exc
-    open_store(path, _path(seed)).save()
-    click.echo(f"Sandbox state {path} reset{f' from {seed}' if seed else ''}.", err=True)
+    if result is Result.FAILED:
+        return 1
+    return EXIT_CHANGES if detailed and result is Result.CHANGES else 0
 
 
-def _path(value: str | None) -> Path | None:
-    return Path(value) if value else None
-
-
-def _validated_targets(project: Project, name: str | None) -> list[Target | None]:
-    if name is None and project.targets and project.default_target is None:
-        return list(project.targets.values())
-    return choose(project, name)
-
-
-def _load(
-    project: Project, paths: Sequence[str], target: Target | None, *, read_env: bool = True
-) -> Desired:
-    desired = load_for(project, paths, target, read_env=read_env)
-    if desired.skipped:
-        names = ", ".join(desired.skipped[:10]) + (" …" if len(desired.skipped) > 10 else "")
-        click.echo(
-            f"Skipped {len(desired.skipped)} file(s) that are not manifests (*.yaml, *.yml): "
-            f"{names}",
-            err=True,
-        )
-    return desired
-
-
-def _run(sandbox: bool, timeout: float | None = None) -> Run:
-    from reconciler.targets import Run
-
-    return Run(os.environ, sandbox=sandbox, on_retry=_retrying, timeout=timeout)
-
-
-def _make_plan(
-    run: Run,
-    project: Project,
-    target: Target | None,
-    desired: Desired,
-    allow_deletes: int | None = None,
-) -> Plan:
-    import asyncio
-
-    from reconciler.targets import policy_for, rules_for
-
-    prune = policy_for(project, target).prune
-    rules = rules_for(project, target, allow_deletes)
-    return asyncio.run(run.attempt(target, lambda session: session.plan(desired, prune, rules)))
-
-
-def _check_saved(path: str, fresh: Plan) -> None:
-    from reconciler.review import compare_saved
-
-    try:
-        saved = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"cannot read the saved plan {path}: {exc}") from exc
-    moved = compare_saved(saved if isinstance(saved, dict) else {}, fresh)
-    if moved:
-        raise PlanError(
-            f"the saved plan {path} is out of date, so nothing was changed:\n"
-            + "\n".join(f"  - {line}" for line in moved)
-            + "\nMake and review a new plan with `acr plan --out`."
-        )
-
-
-def _retrying(message: str) -> None:
-    click.echo(f"  … {mask_text(message)}", err=True)
+def _show(text: str) -> None:
+    click.echo(text, nl=False)
 
 
 def _note(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _progress(number: int, total: int, change: Change) -> None:
+def _progress(target: str | None, number: int, total: int, change: Change) -> None:
     from reconciler.apply import describe
 
-    click.echo(f"[{number}/{total}] {describe(change)}", err=True)
+    prefix = f"{target} " if target else ""
+    click.echo(f"{prefix}[{number}/{total}] {describe(change)}", err=True)
 
 
-def _target_progress(name: str) -> Progress:
-    from reconciler.apply import describe
-
-    def report(number: int, total: int, change: Change) -> None:
-        click.echo(f"{name} [{number}/{total}] {describe(change)}", err=True)
-
-    return report
-
-
-def _confirm_all(plans: list[Plan], yes: bool) -> None:
-    if yes:
-        return
-    if not sys.stdin.isatty():
-        raise ConfigError("refusing to apply without confirmation: no terminal. Pass --yes.")
-    names = ", ".join(p.target for p in plans)
-    if not click.confirm(f"Apply the plans above to {names}?", default=False, err=True):
-        raise ConfigError("apply cancelled; nothing was changed.")
-
-
-def _confirm(result: Plan, yes: bool) -> None:
-    if yes:
-        return
-    if not sys.stdin.isatty():
-        raise ConfigError("refusing to apply without confirmation: no terminal. Pass --yes.")
-    summary = result.summary
-    account = f" ({result.endpoint})" if result.endpoint else ""
-    question = (
-        f"Apply {plural(summary['create'], 'create')}, {plural(summary['update'], 'update')} "
-        f"and {plural(summary['delete'], 'delete')} to target {result.target}{account}?\n"
-        "Only 'yes' is accepted to confirm"
-    )
-    answer = click.prompt(question, default="", show_default=False, err=True)
-    if answer.strip() != "yes":
-        raise ConfigError("apply cancelled; nothing was changed.")
+def _confirm(question: Question) -> bool:
+    if question.word is None:
+        return click.confirm(question.text, default=False, err=True)
+    answer = click.prompt(question.text, default="", show_default=False, err=True)
+    return bool(answer.strip() == question.word)
 
 
 def _colour(opts: Options) -> bool:
@@ -658,19 +297,17 @@ def _colour(opts: Options) -> bool:
     return sys.stdout.isatty()
 
 
-def _write_step_summary(markdown: Callable[[], str]) -> None:
-    """In GitHub Actions, append the plan's markdown to the run's step summary."""
-    if github.in_actions(os.environ) and os.environ.get("GITHUB_STEP_SUMMARY"):
-        with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
-            summary.write(markdown() + "\n")
-
-
 def _full_plan_hint(out: str | None) -> str | None:
     """Where a markdown plan cut to fit a comment sends readers for the whole plan."""
     if not out:
         return None
     url = github.run_url(os.environ) if github.in_actions(os.environ) else None
     return f"{out} (`acr plan --out`)" + (f", among the artifacts of {url}" if url else "")
+
+
+def _traceback(exc: BaseException, args: Sequence[str]) -> None:
+    if "--debug" in args:
+        click.echo(shown_traceback(exc, os.environ), err=True, nl=False)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -687,22 +324,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         code = 1
-    except ApplyError as exc:
-        if "--debug" in args:
-            click.echo(shown_traceback(exc, os.environ), err=True, nl=False)
-        click.echo(f"Error: {shown_error(exc)}", err=True)
-        code = exc.exit_code
     except ReconcilerError as exc:
-        if "--debug" in args:
-            click.echo(shown_traceback(exc, os.environ), err=True, nl=False)
+        _traceback(exc, args)
         click.echo(f"Error: {shown_error(exc)}", err=True)
         if isinstance(exc, ManifestError) and github.in_actions(os.environ):
             for problem in exc.problems:
                 click.echo(github.annotation(problem), err=True)
-        code = 1
+        code = exc.exit_code if isinstance(exc, ApplyError) else 1
     except Exception as exc:  # a bug: say so plainly, show the traceback only with --debug
-        if "--debug" in args:
-            click.echo(shown_traceback(exc, os.environ), err=True, nl=False)
+        _traceback(exc, args)
         # ... except an operating-system error about a file (one that vanished, a folder
         # that may not be written): that is the user's to fix
         message = os_error_message(exc) if isinstance(exc, OSError) else None

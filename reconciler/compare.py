@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reconciler.kinds import KINDS
+from reconciler.kinds import Registry
 from reconciler.plan import Plan
 from reconciler.targets import Outcome
 
@@ -42,11 +42,12 @@ class Parity:
         return not self.differences and not self.errors
 
 
-def parity(outcomes: Sequence[Outcome]) -> Parity:
+def parity(outcomes: Sequence[Outcome], kinds: Registry) -> Parity:
+    """A row per kind of ``kinds``, a column per target of ``outcomes``."""
     names = tuple(o.target for o in outcomes)
     plans = {o.target: o.value for o in outcomes if o.ok and isinstance(o.value, Plan)}
     rows = []
-    for kind in KINDS:
+    for kind in kinds.names:
         cells = []
         for name in names:
             plan = plans.get(name)
@@ -63,12 +64,10 @@ def parity(outcomes: Sequence[Outcome]) -> Parity:
             ref = (change.kind, change.key)
             labels.setdefault(ref, change.label)
             what = WORD[change.action]
-            if change.live is not None and change.live.extra.get("implied"):
-                what = WORD["create"]  # a default stage of a pipeline that is missing
-            elif change.diff:
+            if change.diff:
                 what += ": " + ", ".join(d.path for d in change.diff)
             found.setdefault(ref, {})[name] = what
-    order = {kind: i for i, kind in enumerate(KINDS)}
+    order = {kind: i for i, kind in enumerate(kinds.names)}
     differences = tuple(
         Difference(ref[0], labels[ref], tuple((n, found[ref][n]) for n in names if n in found[ref]))
         for ref in sorted(found, key=lambda r: (order.get(r[0], 99), r[1]))

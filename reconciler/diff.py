@@ -16,7 +16,7 @@ from typing import Any
 from deepdiff import DeepDiff
 
 from reconciler.identity import Ambiguity, split_ambiguous
-from reconciler.kinds import KINDS, Kind, Obj, Ref, children
+from reconciler.kinds import Kind, Obj, Ref, Registry
 from reconciler.plan import AttrDiff, Change
 
 PRUNED = "pruned: not in the manifests"
@@ -35,13 +35,16 @@ class DiffResult:
     ambiguous: list[Ambiguity] = field(default_factory=list)
 
 
-def diff(desired: Iterable[Obj], live: Iterable[Obj], *, prune: Collection[str] = ()) -> DiffResult:
-    """The changes that turn ``live`` into ``desired``. Live objects that no manifest names
-    are deleted only when their kind's section is in ``prune``; otherwise they are counted."""
+def diff(
+    desired: Iterable[Obj], live: Iterable[Obj], *, kinds: Registry, prune: Collection[str] = ()
+) -> DiffResult:
+    """The changes that turn ``live`` into ``desired``, kind by kind of ``kinds``. Live objects
+    that no manifest names are deleted only when their kind's section is in ``prune``;
+    otherwise they are counted."""
     want = _by_kind(desired)
     have = _by_kind(live)
     result = DiffResult()
-    for kind in KINDS.values():
+    for kind in kinds:
         if kind.child_of is not None:
             continue
         wanted, live_objs, ambiguous = split_ambiguous(
@@ -56,7 +59,7 @@ def diff(desired: Iterable[Obj], live: Iterable[Obj], *, prune: Collection[str] 
                 result.changes.append(_delete(obj, PRUNED))
             else:
                 result.unmanaged += 1
-        for child in children(kind.name):
+        for child in kinds.children(kind.name):
             _diff_children(child, want, have, pairs, new, extra, pruned=kind.section in prune,
                            result=result)  # fmt: skip
     return result
@@ -181,11 +184,11 @@ def _diff_siblings(
     result.ambiguous += ambiguous
     pairs, new, extra = match(desired, live)
     _compare(kind, pairs, new, result, parent_new=parent_new)
-    absorbed = {title: want for want in desired for title in want.extra.get("absorbs", ())}
+    absorbed = {title: want for want in desired for title in want.extra.absorbs}
     for obj in extra:
         _register(result, obj.kind, obj.key, obj.id)
         absorber: Obj | None = absorbed.get(str(obj.attrs.get("title", "")).casefold().strip())
-        reason = f'not listed in pipeline "{parent.label}"'
+        reason = f'not listed in {parent.kind} "{parent.label}"'
         move_to = (absorber.kind, absorber.key) if absorber else None
         moved = f'deals move to "{absorber.attrs["title"]}" first' if absorber else None
         result.changes.append(replace(_delete(obj, reason), move_to=move_to, note=moved))

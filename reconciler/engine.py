@@ -12,7 +12,7 @@ from reconciler.adopt import check_external
 from reconciler.diff import PRUNED, diff
 from reconciler.errors import AuthError
 from reconciler.hints import add_rename_hints
-from reconciler.kinds import KINDS, dependency_graph
+from reconciler.kinds import Registry
 from reconciler.kinds.base import Reads
 from reconciler.manifest import Desired
 from reconciler.online import access_error, check_online
@@ -36,24 +36,27 @@ async def make_plan(
     endpoint: str = "",
     rules: Rules | None = None,
 ) -> Plan:
+    """The plan that makes the account ``client`` reads match ``desired``, with the kinds
+    the manifests were read with (``desired.kinds``)."""
     rules = rules or Rules()
+    kinds = desired.kinds
     pruned, notices = prunable(prune, desired.sections)
     try:
         read, _ = await gather(  # the online checks run alongside the reads
-            read_account(client, needed(desired.objects, pruned)),
-            check_online(client, desired.objects),
+            read_account(client, kinds, needed(kinds, desired.objects, pruned)),
+            check_online(client, desired.objects, kinds),
         )
         assert isinstance(read, Account)
         account = read
-        found = diff(desired.objects, account.objects, prune=pruned)
+        found = diff(desired.objects, account.objects, kinds=kinds, prune=pruned)
         check_external(desired, account.objects, found.changes)
-        kept, held = hold_pruned(found.changes, rules.protection, PRUNED)
-        changes = add_rename_hints(await count_impact(client, kept))
+        kept, held = hold_pruned(found.changes, rules.protection, PRUNED, kinds)
+        changes = add_rename_hints(await count_impact(client, kept, kinds))
     except AuthError as exc:
-        raise access_error(exc, endpoint) from exc
+        raise access_error(exc, endpoint, kinds) from exc
     plan = build_plan(
         changes,
-        depends_on=dependency_graph(),
+        kinds=kinds,
         unmanaged=found.unmanaged,
         target=target,
         endpoint=endpoint,
@@ -78,12 +81,12 @@ def prunable(prune: Collection[str], present: Collection[str]) -> tuple[set[str]
     return set(prune) & set(present), notices
 
 
-async def count_impact(api: Reads, changes: list[Change]) -> list[Change]:
+async def count_impact(api: Reads, changes: list[Change], kinds: Registry) -> list[Change]:
     """Each delete, and each update that takes something away, carries what it touches:
     ``{"contacts": 3}``, ``{"deals": 2}`` (None: the account could not count it)."""
 
     async def count(change: Change) -> Change:
-        kind = KINDS[change.kind]
+        kind = kinds[change.kind]
         if change.action == "update":
             impact = await kind.count_narrowing(api, change)
             return replace(change, impact=impact) if impact else change

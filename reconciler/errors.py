@@ -14,7 +14,8 @@
     │   └── ValidationError         400/422: the API refused the payload
     ├── TransportError              no answer: timeouts, refused connections
     ├── ApplyError                  apply stopped: what was done, what failed, what was not tried
-    └── VerifyError                 apply ran, but reading back shows writes that did not take
+    ├── VerifyError                 apply ran, but reading back shows writes that did not take
+    └── RegistryError               the kinds registered do not fit together (a kind's bug)
 
 Every message names the object and says what to do. Anything that is not a ReconcilerError
 is a bug and is shown with a traceback only under ``--debug``.
@@ -204,3 +205,8 @@ class VerifyError(ReconcilerError):
             "changed the same objects). Check them in ActiveCampaign and run plan again.",
         ]
         super().__init__("\n".join(lines))
+
+
+class RegistryError(ReconcilerError):
+    """The kinds given to a registry do not fit together: two share a name or a section, one
+    names a kind that is not registered, or their dependencies form a cycle."""

@@ -26,8 +26,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from reconciler.errors import AuthError, ConfigError
-from reconciler.kinds import KINDS, Kind, Obj, children, sections
-from reconciler.state import Account, Reader, collections, read_account
+from reconciler.kinds import Kind, Obj, Registry
+from reconciler.state import Account, Reader, read_account
 
 SECRET_PARAM = re.compile(
     r"(token|key|secret|pass|pwd|auth|sig|signature|hash|credential|session|code)", re.I
@@ -55,38 +55,36 @@ class Export:
         return sum(len(entries) for entries in self.sections.values())
 
 
-async def read_exportable(reader: Reader) -> tuple[Account, list[str]]:
+async def read_exportable(reader: Reader, kinds: Registry) -> tuple[Account, list[str]]:
     """Every collection; when the account refuses a kind's collections for want of an
     access (Deals [R2]), the others, with a note naming the sections left out."""
     try:
-        return await read_account(reader), []
+        return await read_account(reader, kinds), []
     except AuthError as exc:
-        missing = {
-            k.access for k in KINDS.values() if k.access and exc.path.startswith(k.access_paths)
-        }
+        missing = {k.access for k in kinds if k.access and exc.path.startswith(k.access_paths)}
         if exc.status != 403 or not missing:
             raise
     # Every kind that needs the missing access (pipelines, stages and deal fields: Deals).
-    denied = [k for k in KINDS.values() if k.access in missing]
+    denied = [k for k in kinds if k.access in missing]
     lost = {name for kind in denied for name in kind.collections()}
-    names = [name for name in collections() if name not in lost]
+    names = [name for name in kinds.collections() if name not in lost]
     notes = sorted(
         {f"{k.section}: not exported, {k.access} is missing on the account" for k in denied}
     )
-    return await read_account(reader, names), notes
+    return await read_account(reader, kinds, names), notes
 
 
-def export_account(objects: Iterable[Obj]) -> Export:
-    """The manifest entries of the live ``objects`` (every kind), by section."""
+def export_account(objects: Iterable[Obj], kinds: Registry) -> Export:
+    """The manifest entries of the live ``objects`` (every kind of ``kinds``), by section."""
     result = Export()
     live: dict[str, list[Obj]] = {}
     for obj in objects:
         live.setdefault(obj.kind, []).append(obj)
     names: set[str] = set()
-    for section, kind in sections().items():
+    for section, kind in kinds.sections().items():
         entries = []
         for obj in sorted(live.get(kind.name, []), key=kind.export_order):
-            entry = _entry(kind, obj, live)
+            entry = _entry(kind, kinds.children(kind.name), obj, live)
             problem = _check(kind.spec, entry)
             if problem:
                 result.skipped.append(f'{kind.name} "{obj.label}" (id {obj.id}): {problem}')
@@ -100,9 +98,9 @@ def export_account(objects: Iterable[Obj]) -> Export:
     return result
 
 
-def _entry(kind: Kind, obj: Obj, live: Mapping[str, list[Obj]]) -> Any:
+def _entry(kind: Kind, children: Sequence[Kind], obj: Obj, live: Mapping[str, list[Obj]]) -> Any:
     kids: dict[str, list[Any]] = {}
-    for child in children(kind.name):
+    for child in children:
         mine = [o for o in live.get(child.name, []) if o.parent == obj.key]
         kids[child.name] = [
             _lean(child.spec, child.entry(o, {})) for o in sorted(mine, key=child.export_order)

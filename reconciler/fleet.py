@@ -2,8 +2,8 @@
 results are shown: one section per target, then a summary table (pure, apart from the
 steps run through a ``targets.Run``).
 
-The exit code is the worst target's: 1 when one failed, else 2 when ``--detailed-exitcode``
-and one has changes, else 0.
+The result is the worst target's: ``FAILED`` when one failed, else ``CHANGES`` when one has
+changes, else ``OK``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Sequence
 
 from reconciler.apply import Progress
+from reconciler.commands.context import Result
 from reconciler.errors import ApplyReport
 from reconciler.manifest import Project, Target
 from reconciler.plan import Plan
@@ -34,7 +35,7 @@ async def plan_targets(
     policy; each outcome holds a ``Plan`` or an error."""
 
     async def step(target: Target | None) -> Plan:
-        desired = load_for(project, paths, target)
+        desired = load_for(project, paths, target, env=run.env)
         prune = policy_for(project, target).prune
         rules = rules_for(project, target, allow_deletes)
         return await run.attempt(target, lambda session: session.plan(desired, prune, rules))
@@ -57,12 +58,13 @@ async def apply_targets(
     return await each([target for target, plan in plans if not plan.empty], step)
 
 
-def exit_code(outcomes: Sequence[Outcome], *, detailed: bool) -> int:
+def result_of(outcomes: Sequence[Outcome]) -> Result:
+    """The worst target's result."""
     if any(not o.ok for o in outcomes):
-        return 1
-    if detailed and any(isinstance(o.value, Plan) and not o.value.empty for o in outcomes):
-        return 2
-    return 0
+        return Result.FAILED
+    if any(isinstance(o.value, Plan) and not o.value.empty for o in outcomes):
+        return Result.CHANGES
+    return Result.OK
 
 
 def render_plans(outcomes: Sequence[Outcome], fmt: str, *, colour: bool = False) -> str:

@@ -16,6 +16,21 @@ Ref = tuple[str, str]  # (kind name, key): how one object names another
 
 
 @dataclass(frozen=True)
+class Extra:
+    """Details of an object that are not compared. A kind whose objects carry more (the ids
+    of a live field's options, a desired pipeline's stage count) subclasses it, frozen, with
+    a default for every field; ``absorbs`` is here because the diff and the manifest checks
+    read it."""
+
+    # A desired stage: the titles (case-folded) of removed stages of its pipeline whose deals
+    # move to it before they are deleted.
+    absorbs: tuple[str, ...] = ()
+
+
+NO_EXTRA = Extra()
+
+
+@dataclass(frozen=True)
 class Obj:
     """One normalised configuration object, desired (from a manifest) or live (from the API)."""
 
@@ -29,7 +44,7 @@ class Obj:
     parent: str | None = None  # the key of the parent object (a stage's pipeline)
     refs: tuple[Ref, ...] = ()  # objects this one needs to exist first (desired only)
     # Details that are not compared: ids of sub-objects (live), ``absorbs`` (desired).
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    extra: Extra = NO_EXTRA
     # ``attrs`` as plans show them, each ${env.NAME} where it was substituted; None when the
     # object has no secret (desired only; see reconciler.secrets).
     shown: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)

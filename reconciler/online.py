@@ -7,17 +7,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reconciler.errors import AuthError, PlanError
-from reconciler.kinds import KINDS, Obj
+from reconciler.kinds import Obj, Registry
 from reconciler.kinds.base import Reads
 from reconciler.state import gather
 
 
-async def check_online(api: Reads, objects: Sequence[Obj]) -> None:
+async def check_online(api: Reads, objects: Sequence[Obj], kinds: Registry) -> None:
     """Each kind with desired objects checks them against the account (one call per kind that
     needs one, per run); every problem found is reported together."""
-    kinds = [kind for kind in KINDS.values() if any(o.kind == kind.name for o in objects)]
+    present = {o.kind for o in objects}
     found = await gather(
-        *(kind.check_online(api, [o for o in objects if o.kind == kind.name]) for kind in kinds)
+        *(
+            kind.check_online(api, [o for o in objects if o.kind == kind.name])
+            for kind in kinds
+            if kind.name in present
+        )
     )
     problems = [problem for group in found for problem in group]
     if problems:
@@ -27,12 +31,12 @@ async def check_online(api: Reads, objects: Sequence[Obj]) -> None:
         )
 
 
-def access_error(error: AuthError, account: str) -> AuthError:
+def access_error(error: AuthError, account: str, kinds: Registry) -> AuthError:
     """A 403 on a path that needs a permission some kind declares (``Kind.access``) names the
     missing access and the account; any other auth error is returned as it is."""
     if error.status != 403:
         return error
-    for kind in KINDS.values():
+    for kind in kinds:
         if kind.access and any(error.path.startswith(p) for p in kind.access_paths):
             return AuthError(
                 f"{kind.access} is missing on {account or 'the account'}: {error.method} "

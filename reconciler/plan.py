@@ -19,6 +19,7 @@ from typing import Any
 
 from reconciler.change import Action, Change
 from reconciler.errors import PlanError
+from reconciler.kinds.registry import Registry
 from reconciler.objects import AttrDiff, Obj, Ref
 from reconciler.secrets import mask_urls
 
@@ -98,6 +99,8 @@ class Plan:
     account_size: int = 0  # live objects read: the base of the default delete limit
     # Every live object as read, for comparing a saved plan with a fresh one (``review``).
     live: tuple[Obj, ...] = field(default=(), compare=False, repr=False)
+    # The kinds the plan was made with: apply, verify and the renderers ask them.
+    kinds: Registry = field(default_factory=Registry, compare=False, repr=False)
 
     @property
     def refused(self) -> bool:
@@ -159,18 +162,18 @@ def _fingerprint(inputs: Mapping[str, str], changes: list[dict[str, Any]]) -> st
 def build_plan(
     changes: Iterable[Change],
     *,
-    depends_on: Mapping[str, Sequence[str]],
+    kinds: Registry,
     unmanaged: int = 0,
     **context: Any,
 ) -> Plan:
-    """Order the changes (parents first, deletes last and reversed). ``safety.judge``
-    decides afterwards whether apply may run them."""
-    rank = kind_rank(depends_on)
+    """Order the changes of ``kinds`` (parents first, deletes last and reversed, kinds in
+    the registry's order). ``safety.judge`` decides afterwards whether apply may run them."""
+    rank = kind_rank(kinds.dependency_graph())
     unknown = {c.kind for c in changes} - set(rank)
     if unknown:
         raise PlanError(f"no ordering is known for kind(s): {', '.join(sorted(unknown))}")
     ordered = sorted(changes, key=lambda c: _order_key(c, rank))
-    return Plan(changes=tuple(ordered), unmanaged=unmanaged, **context)
+    return Plan(changes=tuple(ordered), unmanaged=unmanaged, kinds=kinds, **context)
 
 
 def _order_key(change: Change, rank: Mapping[str, int]) -> tuple[Any, ...]:

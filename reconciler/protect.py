@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from reconciler.kinds import KINDS, Obj
+from reconciler.kinds import Obj, Registry
 from reconciler.plan import Change, Held
 
 
@@ -25,9 +25,9 @@ from reconciler.plan import Change, Held
 class Protection:
     patterns: tuple[str, ...] = ()
 
-    def pattern_for(self, obj: Obj) -> str | None:
-        """The first pattern that protects ``obj``, or None."""
-        section = KINDS[obj.kind].section
+    def pattern_for(self, obj: Obj, kinds: Registry) -> str | None:
+        """The first pattern that protects ``obj`` (one of ``kinds``), or None."""
+        section = kinds[obj.kind].section
         names = {obj.label.casefold(), obj.key.casefold()}
         if obj.parent:
             names.add(obj.parent.casefold())  # a stage is part of its pipeline
@@ -37,27 +37,27 @@ class Protection:
                 return pattern
         return None
 
-    def change_pattern(self, change: Change) -> str | None:
+    def change_pattern(self, change: Change, kinds: Registry) -> str | None:
         """The pattern that protects what ``change`` touches, or None. A create of a new
         top-level object touches nothing that exists."""
         for obj in (change.live, change.desired):
             if obj is None or (change.action == "create" and not obj.parent):
                 continue
-            found = self.pattern_for(obj)
+            found = self.pattern_for(obj, kinds)
             if found:
                 return found
         return None
 
 
 def hold_pruned(
-    changes: Iterable[Change], protection: Protection, pruned: str
+    changes: Iterable[Change], protection: Protection, pruned: str, kinds: Registry
 ) -> tuple[list[Change], list[Held]]:
     """The changes without the prunes (deletes whose reason is ``pruned``) of protected
     objects, and those objects."""
     kept: list[Change] = []
     held: list[Held] = []
     for change in changes:
-        pattern = protection.pattern_for(change.live) if change.live else None
+        pattern = protection.pattern_for(change.live, kinds) if change.live else None
         if change.action == "delete" and change.reason == pruned and pattern:
             held.append(Held(change.kind, change.key, change.label, change.id, pattern))
         else:
@@ -65,7 +65,9 @@ def hold_pruned(
     return kept, held
 
 
-def violations(changes: Sequence[Change], protection: Protection) -> list[tuple[Change, str]]:
+def violations(
+    changes: Sequence[Change], protection: Protection, kinds: Registry
+) -> list[tuple[Change, str]]:
     """The changes that would delete or change a protected object, with the pattern. The
     children of a parent the plan creates (a new pipeline's stages) touch nothing that
     exists."""
@@ -73,10 +75,10 @@ def violations(changes: Sequence[Change], protection: Protection) -> list[tuple[
     out = []
     for change in changes:
         obj = change.desired or change.live
-        parent_kind = KINDS[change.kind].child_of
+        parent_kind = kinds[change.kind].child_of
         if obj and obj.parent and parent_kind and (parent_kind, obj.parent) in created:
             continue
-        pattern = protection.change_pattern(change)
+        pattern = protection.change_pattern(change, kinds)
         if pattern:
             out.append((change, pattern))
     return out

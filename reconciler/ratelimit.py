@@ -1,4 +1,4 @@
-"""Client-side rate limiting: one limiter per ActiveCampaign account, shared in the process.
+"""Client-side rate limiting: one limiter per ActiveCampaign account, shared by a run's clients.
 
 ActiveCampaign allows 5 requests per second per account, shared by every key of the account
 (activecampaign-api.md §3, [V-2nd] quoting the rate-limit docs). The server's counting method
@@ -42,29 +42,28 @@ later); a run started within a second of another run's last requests to the same
 still meet one 429, which the pause absorbs.
 
 A 429 pauses the whole account (``pause``): every request waiting or arriving later goes after
-the pause, whose length ``retry_after`` reads from the response.
+the pause, whose length ``retry.retry_after`` reads from the response.
+
+Nothing here is kept in the process: a run (``targets.Run``, ``session.Session``, a test)
+creates its ``Limiters`` and hands it to every client it opens, so two runs in one process
+share no limiter, no pause and no knowledge of which endpoints answered.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import heapq
 import math
 import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC
 
 __all__ = [
     "MATON_KEY_RATE",
-    "PROCESS_LIMITERS",
     "Limiters",
     "Pace",
     "RateLimiter",
-    "limiter_for",
-    "retry_after",
 ]
 
 Clock = Callable[[], float]
@@ -231,20 +230,6 @@ class _Sent:
     answer: float | None = None
 
 
-_limiters: dict[str, RateLimiter] = {}
-
-
-def limiter_for(account: str, rate: float, *, clock: Clock = time.monotonic) -> RateLimiter:
-    """The process-wide limiter of ``account``; created at ``rate`` (and with ``clock``, for
-    tests), afterwards only ever slowed down."""
-    limiter = _limiters.get(account)
-    if limiter is None:
-        limiter = _limiters[account] = RateLimiter(rate, clock=clock)
-    else:
-        limiter.slow_down(rate)
-    return limiter
-
-
 class Pace:
     """Paces requests under several limiters at once (an account's and its Maton key's), so
     that none of them ever sees more than its rate; with one limiter it is that limiter.
@@ -332,12 +317,24 @@ class Limiters:
     """The limiters of one run: one per account and one per Maton key, so that accounts
     planned or applied together share their key's budget (10 requests per second per Maton
     account [V-2nd MATON]) while each stays within its own 5. A run creates one and hands it
-    to each of its clients; nothing is kept between runs."""
+    to each of its clients; nothing is kept between runs.
+
+    It also remembers which accounts' endpoints answered during the run (``answered``): plan
+    and apply use two clients, and a timeout from an endpoint that answered before is worth a
+    retry, while one from an endpoint that never answered is not (``retry.retry_limit``)."""
 
     def __init__(self, *, clock: Clock = time.monotonic) -> None:
         self._clock = clock
         self._accounts: dict[str, RateLimiter] = {}
         self._keys: dict[str, RateLimiter] = {}
+        self._answered: set[str] = set()
+
+    def mark_answered(self, account: str) -> None:
+        """The endpoint of ``account`` answered a request: it is alive."""
+        self._answered.add(account)
+
+    def answered(self, account: str) -> bool:
+        return account in self._answered
 
     def account(self, account: str, rate: float) -> RateLimiter:
         """The limiter of ``account``: created at ``rate``, afterwards only slowed down."""
@@ -363,23 +360,3 @@ def _shared(registry: dict[str, RateLimiter], name: str, rate: float, clock: Clo
     else:
         limiter.slow_down(rate)
     return limiter
-
-
-PROCESS_LIMITERS = Limiters()  # for the Maton keys of clients made without a run's registry
-
-
-def retry_after(value: str | None, now: Callable[[], float] = time.time) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
-    if not value or not value.strip():
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = when.timestamp() - now()
-    return max(0.0, seconds) if math.isfinite(seconds) else None

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from reconciler.errors import SafetyError
 from reconciler.identity import Ambiguity
-from reconciler.kinds import KINDS
+from reconciler.kinds import Kind
 from reconciler.plan import Change, Plan, Refusal
 from reconciler.protect import Protection, violations
 
@@ -51,10 +51,11 @@ def judge(plan: Plan, rules: Rules, ambiguities: Sequence[Ambiguity] = ()) -> Pl
 
 
 def assess(plan: Plan, rules: Rules, ambiguities: Sequence[Ambiguity] = ()) -> list[Refusal]:
+    """Every reason to refuse ``plan``; its kinds (``plan.kinds``) say what a delete loses."""
     refusals = [Refusal("ambiguous", a.message, (f'{a.kind} "{a.label}"',)) for a in ambiguities]
-    for change, pattern in violations(plan.changes, rules.protection):
+    for change, pattern in violations(plan.changes, rules.protection, plan.kinds):
         refusals.append(_protected(change, pattern))
-    refusals += [r for c in plan.changes if (r := _loss(c)) is not None]
+    refusals += [r for c in plan.changes if (r := _loss(c, plan.kinds[c.kind])) is not None]
     limit = _delete_limit(plan, rules)
     if limit is not None:
         refusals.append(limit)
@@ -88,18 +89,18 @@ def _protected(change: Change, pattern: str) -> Refusal:
     return Refusal("protected", message, (f'{change.kind} "{change.label}"',))
 
 
-def _loss(change: Change) -> Refusal | None:
-    advice = KINDS[change.kind].loss_advice
+def _loss(change: Change, kind: Kind) -> Refusal | None:
+    advice = kind.loss_advice
     if change.action != "delete" or advice is None or change.move_to is not None:
         return None
     name = f'{change.kind} "{change.label}"'
-    what = KINDS[change.kind].dependents or "records"
+    what = kind.dependents or "records"
     losses = change.losses
     if losses is None:
         message = (
             f"{name}: the account cannot say how many {what} it holds (some are hidden from "
             f"this user, or the counts disagree), so the delete is refused rather than "
-            f"guessed. Check it in ActiveCampaign with a user that sees every pipeline, or "
+            f"guessed. Check it in ActiveCampaign with a user that sees all of them, or "
             f"{advice}."
         )
         return Refusal("count-unknown", message, (name,))

@@ -5,7 +5,7 @@ loops (the CLI asks for confirmation between plan and apply)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from reconciler.engine import make_plan
 from reconciler.errors import ApplyReport, ConfigError, VerifyError
 from reconciler.interrupts import Stop, catch_signals
 from reconciler.journal import Journal, secret_forms
+from reconciler.kinds import Registry
 from reconciler.manifest import Desired, Target
 from reconciler.netfail import DEFAULT_TIMEOUT
 from reconciler.plan import Plan
@@ -38,7 +39,7 @@ class Session:
     rate: float = DEFAULT_RATE
     app: Any = None  # the in-process sandbox, when there is one
     on_retry: Callable[[str], None] | None = None
-    limiters: Limiters | None = None  # the run's rate limiters (shared by its sessions)
+    limiters: Limiters = field(default_factory=Limiters)  # the run's (shared by its sessions)
     key_rate: float = MATON_KEY_RATE
     timeout: float = DEFAULT_TIMEOUT  # seconds per request
 
@@ -100,13 +101,13 @@ class Session:
                 rules=rules,
             )
 
-    async def read(self) -> tuple[Account, list[str]]:
-        """The live account, every kind it lets us read, with notes on those it did not
-        (reads only: ``acr export``)."""
+    async def read(self, kinds: Registry) -> tuple[Account, list[str]]:
+        """The live account, every kind of ``kinds`` it lets us read, with notes on those it
+        did not (reads only: ``acr export``)."""
         from reconciler.export import read_exportable
 
         async with self.client(read_only=True) as client:
-            return await read_exportable(client)
+            return await read_exportable(client, kinds)
 
     async def apply(
         self,

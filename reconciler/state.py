@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from reconciler.kinds import KINDS, Obj, RawCollection
+from reconciler.kinds import Obj, RawCollection, Registry
 from reconciler.kinds.base import Kind
 from reconciler.paging import gather as run_all
 
@@ -43,32 +43,33 @@ class Account:
         return "sha256:" + hashlib.sha256(json.dumps(rows).encode()).hexdigest()
 
 
-def collections() -> list[str]:
-    """Every collection any kind reads."""
-    return sorted({name for kind in KINDS.values() for name in kind.collections()})
-
-
-def managed_kinds(objects: Iterable[Obj], prune: Collection[str] = ()) -> list[Kind]:
+def managed_kinds(
+    kinds: Registry, objects: Iterable[Obj], prune: Collection[str] = ()
+) -> list[Kind]:
     """The kinds a plan looks at: those with desired objects, those named by a desired object,
     and those whose section is pruned."""
     objects = list(objects)
     named = {obj.kind for obj in objects} | {kind for obj in objects for kind, _ in obj.refs}
-    return [k for k in KINDS.values() if k.name in named or k.section in prune]
+    return [k for k in kinds if k.name in named or k.section in prune]
 
 
-def needed(objects: Iterable[Obj], prune: Collection[str] = ()) -> list[str]:
+def needed(kinds: Registry, objects: Iterable[Obj], prune: Collection[str] = ()) -> list[str]:
     """The collections a plan of ``objects`` under ``prune`` must read."""
-    kinds = managed_kinds(objects, prune)
-    return sorted({name for kind in kinds for name in kind.collections()})
+    managed = managed_kinds(kinds, objects, prune)
+    return sorted({name for kind in managed for name in kind.collections()})
 
 
-async def read_account(reader: Reader, names: Sequence[str] | None = None) -> Account:
-    names = list(collections() if names is None else names)
+async def read_account(
+    reader: Reader, kinds: Registry, names: Sequence[str] | None = None
+) -> Account:
+    """The live objects of ``kinds`` in the collections ``names`` (default: every one the
+    kinds read); a kind normalises its rows only when all its collections were read."""
+    names = list(kinds.collections() if names is None else names)
     pages = await gather(*(reader.collect(f"/{name}") for name in names))
     raw = dict(zip(names, pages, strict=True))
     objects = [
         obj
-        for kind in KINDS.values()
+        for kind in kinds
         if all(name in raw for name in kind.collections())
         for obj in kind.normalise(raw)
     ]

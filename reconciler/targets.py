@@ -58,13 +58,20 @@ def known(project: Project) -> str:
 
 
 def load_for(
-    project: Project, paths: Sequence[str], target: Target | None, *, read_env: bool = True
+    project: Project,
+    paths: Sequence[str],
+    target: Target | None,
+    *,
+    read_env: bool = True,
+    env: Mapping[str, str] | None = None,
 ) -> Desired:
-    """The manifests with ``target``'s vars (the project's when there is no target);
-    without ``read_env`` no ${env.*} value is read (``acr validate``)."""
-    variables = {**project.vars, **(target.vars if target else {})}
+    """The manifests at ``paths`` (the project's when empty) with ``target``'s vars (which
+    hold the project's, ``merge_vars``), or the project's without a target; ``${env.*}`` from
+    ``env`` (``os.environ`` when None); without ``read_env`` no ${env.*} value is read
+    (``acr validate``)."""
+    variables = target.vars if target else project.vars
     paths = list(paths) or list(project.manifests)
-    return load_manifests(paths, vars=variables, read_env=read_env)
+    return load_manifests(paths, kinds=project.kinds, vars=variables, env=env, read_env=read_env)
 
 
 def policy_for(project: Project, target: Target | None) -> Policy:

@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from reconciler.diff import attr_diff
-from reconciler.kinds import KINDS, Obj
+from reconciler.kinds import Obj
 from reconciler.plan import Change, Plan
 from reconciler.secrets import show_diff
 from reconciler.state import Reader, read_account
@@ -24,10 +24,11 @@ from reconciler.state import Reader, read_account
 def collections_written(plan: Plan) -> list[str]:
     """The collections that show the plan's changes: each changed kind's, and those of the
     kinds its desired objects name (a field's lists, to read its relations by stringid)."""
-    names = {name for c in plan.changes for name in KINDS[c.kind].collections()}
+    kinds = plan.kinds
+    names = {name for c in plan.changes for name in kinds[c.kind].collections()}
     for change in plan.changes:
         for kind, _ in change.desired.refs if change.desired else ():
-            names.update(KINDS[kind].collections())
+            names.update(kinds[kind].collections())
     return sorted(names)
 
 
@@ -35,7 +36,7 @@ async def verify(reader: Reader, plan: Plan) -> list[str]:
     """What did not take, one line each; empty when the account shows every change."""
     if plan.empty:
         return []
-    account = await read_account(reader, collections_written(plan))
+    account = await read_account(reader, plan.kinds, collections_written(plan))
     by_key: dict[tuple[str, str], list[Obj]] = {}
     by_id: dict[tuple[str, str | None], Obj] = {}
     for obj in account.objects:

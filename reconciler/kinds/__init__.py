@@ -1,25 +1,26 @@
-"""The seven kinds of configuration, registered once, in the order the manifest sections read.
+"""The kinds of configuration, and the standard registry of the seven acr manages.
 
-Everything that works across kinds (loading, reading, diffing, ordering, applying) goes
-through ``KINDS``; nothing else names a kind. See ``base.Kind`` for the contract.
+Everything that works across kinds (loading, reading, diffing, ordering, applying) is given
+a ``Registry`` of them and asks it; nothing outside this package names a kind. See
+``base.Kind`` for the contract and ``registry.Registry`` for what the core asks.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 from reconciler.kinds.base import Kind, Obj, Raw, RawCollection, Ref
 from reconciler.kinds.deal_fields import DealFieldKind
 from reconciler.kinds.fields import FieldKind
 from reconciler.kinds.lists import ListKind
 from reconciler.kinds.pipelines import PipelineKind
+from reconciler.kinds.registry import Registry
 from reconciler.kinds.stages import StageKind
 from reconciler.kinds.tags import TagKind
 from reconciler.kinds.webhooks import WebhookKind
 
-KINDS: dict[str, Kind] = {
-    kind.name: kind
-    for kind in (
+
+def standard_kinds() -> Registry:
+    """The registry of the seven kinds acr manages on an ActiveCampaign account."""
+    return Registry.of(
         TagKind(),
         ListKind(),
         FieldKind(),
@@ -28,36 +29,14 @@ KINDS: dict[str, Kind] = {
         WebhookKind(),
         DealFieldKind(),
     )
-}
-
-
-def sections() -> dict[str, Kind]:
-    """The manifest sections and the kind whose entries each one holds."""
-    return {kind.section: kind for kind in KINDS.values() if kind.child_of is None}
-
-
-def children(parent: str) -> Iterator[Kind]:
-    return (kind for kind in KINDS.values() if kind.child_of == parent)
-
-
-def dependency_graph() -> dict[str, tuple[str, ...]]:
-    return {name: kind.depends_on for name, kind in KINDS.items()}
-
-
-def parent_kinds() -> dict[str, str | None]:
-    """Each kind's parent kind (``child_of``): a stage's is the pipeline."""
-    return {name: kind.child_of for name, kind in KINDS.items()}
 
 
 __all__ = [
-    "KINDS",
     "Kind",
     "Obj",
     "Raw",
     "RawCollection",
     "Ref",
-    "children",
-    "dependency_graph",
-    "parent_kinds",
-    "sections",
+    "Registry",
+    "standard_kinds",
 ]

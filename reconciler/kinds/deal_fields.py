@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, model_validator
 
 from reconciler.errors import ConfigError, PlanError
-from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Spec, as_bool, as_str, casefold, managed
+from reconciler.kinds.base import FLAG, Api, Attr, Finder, Ids, Kind, Obj, Spec, as_str, casefold
 from reconciler.kinds.stages import DEALS_ACCESS
 
 if TYPE_CHECKING:
@@ -34,8 +34,6 @@ DealFieldType = Literal[
 ]  # fmt: skip
 CHOICE_TYPES = frozenset({"dropdown", "multiselect", "radio", "checkbox"})
 MULTI_TYPES = frozenset({"multiselect", "checkbox"})  # a default may hold several options
-# Attributes that PUT cannot change [V-docs OAS]; ``type`` as for contact fields (R9).
-FIXED = ("type", "required")
 PATH = "/dealCustomFieldMeta"
 ENVELOPE = "dealCustomFieldMetum"  # sic: the API's singular
 PAGE = 100
@@ -103,51 +101,38 @@ def _default(value: Any) -> str | list[str]:
     return as_str(value)
 
 
+def _strings(values: Any) -> list[str]:
+    return [as_str(v) for v in values or []]
+
+
 class DealFieldKind(Kind):
     name = "deal_field"
     section = "deal_fields"
     collection = "dealCustomFieldMeta"
+    place = 70
     spec = DealFieldSpec
     dependents = "deals"
-    fixed = FIXED
     access = DEALS_ACCESS
     access_paths = (PATH, "/groupMembers")
+    # ``type`` and ``required``: PUT cannot change them [V-docs OAS]; ``type`` as for contact
+    # fields (R9).
+    attributes = (
+        Attr("label", "fieldLabel"),
+        Attr("type", "fieldType", fixed=True),
+        Attr("options", "fieldOptions", read=_strings, given=_strings, always=False),
+        Attr("default", "fieldDefault", read=_default, given=_default),
+        Attr("required", "isRequired", **FLAG, always=False, fixed=True),
+        Attr("visible", "isFormVisible", **FLAG, always=False),
+    )
+    identity = "label"
+    path = PATH
+    envelope = ENVELOPE
 
-    def desired(self, spec: DealFieldSpec, source: str) -> list[Obj]:
-        values = {
-            "label": spec.label,
-            "type": spec.type,
-            "options": list(spec.options or []),
-            "default": _default(spec.default),
-            "required": spec.required,
-            "visible": spec.visible,
-        }
-        attrs = managed(spec, values, always=("label", "type", "default"))
-        return [
-            Obj(
-                kind=self.name,
-                key=casefold(spec.label),
-                label=spec.label,
-                attrs={k: v for k, v in attrs.items() if v is not None},
-                source=source,
-                aliases=tuple(sorted({casefold(old) for old in spec.renamed_from})),
-            )
-        ]
+    def key(self, values: Mapping[str, Any]) -> str:
+        return casefold(values["label"])
 
-    def normalise(self, raw: Raw) -> list[Obj]:
-        return [self._live(row) for row in raw[self.collection].items]
-
-    def _live(self, row: dict[str, Any]) -> Obj:
-        label = as_str(row.get("fieldLabel"))
-        attrs = {
-            "label": label,
-            "type": as_str(row.get("fieldType")),
-            "options": [as_str(o) for o in row.get("fieldOptions") or []],
-            "default": _default(row.get("fieldDefault")),
-            "required": as_bool(row.get("isRequired")),
-            "visible": as_bool(row.get("isFormVisible")),
-        }
-        return Obj(self.name, casefold(label), label, attrs, id=str(row["id"]))
+    def aliases(self, spec: DealFieldSpec, values: Mapping[str, Any]) -> tuple[str, ...]:
+        return tuple(sorted(set(super().aliases(spec, values))))
 
     def entry(self, obj: Obj, children: Mapping[str, list[Any]]) -> Any:
         """Options only for the choice types (the spec refuses them on others)."""
@@ -170,58 +155,28 @@ class DealFieldKind(Kind):
     def describe_delete(self, obj: Obj, count: int) -> str | None:
         return "the values deals hold in it are deleted"
 
-    async def create(self, api: Api, change: Change, ids: Ids) -> str:
-        assert change.desired is not None
-        group = await _deal_group(api, ids)
+    def finder(self, api: Api, change: Change) -> Finder:
+        """The list has no search parameter: every page is read."""
 
         async def find() -> Any:
-            for row in await _all_rows(api):
-                if self._live(row).key == change.key:
-                    return {ENVELOPE: row}
-            return None
+            return self.found(await _all_rows(api), None, change)
 
-        payload = {ENVELOPE: _payload(change.desired.attrs)}
-        body = await api.create("/dealCustomFieldMeta", payload, find=find)
-        field_id = str(body[ENVELOPE]["id"])
+        return find
+
+    async def create(self, api: Api, change: Change, ids: Ids) -> str:
+        group = await _deal_group(api, ids)
+        field_id, _ = await self.post(api, change, ids)
         member = {"group_id": int(group), "rel_id": int(field_id), "ordernum": None}
         await api.create("/groupMembers", {"groupMember": member})
         return field_id
-
-    async def update(self, api: Api, change: Change, ids: Ids) -> None:
-        assert change.desired is not None
-        # Only what changed; a fixed attribute never gets here (``replace`` refuses it).
-        changed = {d.path for d in change.diff}
-        attrs = {k: v for k, v in change.desired.attrs.items() if k in changed}
-        await api.put(f"/dealCustomFieldMeta/{change.id}", {ENVELOPE: _payload(attrs)})
-
-    async def delete(self, api: Api, change: Change, ids: Ids) -> None:
-        await api.delete(f"/dealCustomFieldMeta/{change.id}")
-
-
-_API_KEYS = {
-    "label": "fieldLabel",
-    "type": "fieldType",
-    "options": "fieldOptions",
-    "default": "fieldDefault",
-    "required": "isRequired",
-    "visible": "isFormVisible",
-}
-
-
-def _payload(attrs: Any) -> dict[str, Any]:
-    body = {api_key: attrs[key] for key, api_key in _API_KEYS.items() if key in attrs}
-    for flag in ("isRequired", "isFormVisible"):
-        if flag in body:
-            body[flag] = int(body[flag])
-    return body
 
 
 async def _all_rows(api: Api) -> list[dict[str, Any]]:
     """Every field, page by page; the list may have no ``meta``, so a short page ends it."""
     rows: list[dict[str, Any]] = []
     while True:
-        found = await api.get("/dealCustomFieldMeta", {"limit": PAGE, "offset": len(rows)})
-        page = list(found.get("dealCustomFieldMeta") or [])
+        found = await api.get(PATH, {"limit": PAGE, "offset": len(rows)})
+        page = list(found.get(PATH.strip("/")) or [])
         rows += page
         if len(page) < PAGE:
             return rows

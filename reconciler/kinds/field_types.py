@@ -22,13 +22,15 @@ if TYPE_CHECKING:
 SUFFIX = "REPLACED"
 
 
-def replacement(want: Obj, have: Obj, fixed: Sequence[AttrDiff]) -> list[Change]:
+def replacement(want: Obj, have: Obj, fixed: Sequence[AttrDiff], *, asked: bool) -> list[Change]:
+    """The changes that replace ``have`` by ``want``; ``asked``: the manifest says
+    ``replace: true``, else the plan is refused."""
     from reconciler.change import Change
     from reconciler.objects import AttrDiff
 
     old_type, new_type = have.attrs.get("type"), want.attrs.get("type")
     where = f" ({want.source})" if want.source else ""
-    if not want.extra.get("replace"):
+    if not asked:
         raise PlanError(
             f'field "{want.label}"{where}: its type would change from {old_type} to '
             f"{new_type}, which ActiveCampaign does not do in place. Keep `type: {old_type}`, "

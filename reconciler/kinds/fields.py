@@ -15,23 +15,28 @@ the old one is deleted with every value contacts hold in it; without it the plan
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
 from reconciler.kinds.base import (
     Api,
+    Attr,
+    Extra,
     Ids,
     Kind,
     Obj,
     Raw,
     Reads,
+    Ref,
     Spec,
     as_int,
     as_str,
     casefold,
-    managed,
+    extra_of,
 )
 from reconciler.kinds.field_types import replacement
 from reconciler.perstag import field_perstag, normalise_perstag, perstag_from_title
@@ -107,45 +112,58 @@ def _options(spec: FieldSpec) -> list[dict[str, str]]:
     return out
 
 
+@dataclass(frozen=True)
+class FieldExtra(Extra):
+    """A desired field's ``replace``; a live field's options by value (the API's rows) and
+    its list relations (relid -> relation id)."""
+
+    replace: bool = False
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    relations: Mapping[int, str] = field(default_factory=dict)
+
+
 class FieldKind(Kind):
     name = "field"
     section = "fields"
     collection = "fields"
+    place = 30
     spec = FieldSpec
     depends_on = ("list",)
-    ref_attrs = {"lists": "list"}
-    fixed = ("type",)
     dependents = "contacts"
+    attributes = (
+        Attr("title", "title"),
+        Attr("perstag", "perstag", always=False),
+        Attr("type", "type", fixed=True),
+        Attr("description", "descript"),
+        Attr("default", "defval"),
+        Attr("options", None, always=False),  # /fieldOption/bulk and /fieldOptions/{id}
+        Attr("lists", None, ref="list"),  # /fieldRels
+    )
+    identity = "perstag"
+    path = "/fields"
+    envelope = "field"
+    search = ("filters[perstag]", "perstag")
+
+    def label(self, values: Mapping[str, Any]) -> str:
+        return str(values["title"] or values["perstag"])
+
+    def values(self, spec: FieldSpec, **known: Any) -> dict[str, Any]:
+        lists: Any = ALL_LISTS if spec.lists == ALL_LISTS else sorted(spec.lists)
+        perstag = field_perstag(spec.title, spec.perstag)
+        return super().values(spec, perstag=perstag, options=_options(spec), lists=lists)
+
+    def aliases(self, spec: FieldSpec, values: Mapping[str, Any]) -> tuple[str, ...]:
+        found = {"title:" + casefold(spec.title)}
+        for old in spec.renamed_from:
+            found |= {normalise_perstag(old), perstag_from_title(old), "title:" + casefold(old)}
+        return tuple(sorted(found - {values["perstag"]}))
+
+    def refs(self, values: Mapping[str, Any]) -> tuple[Ref, ...]:
+        return () if values["lists"] == ALL_LISTS else super().refs(values)
 
     def desired(self, spec: FieldSpec, source: str) -> list[Obj]:
-        perstag = field_perstag(spec.title, spec.perstag)
-        lists: Any = ALL_LISTS if spec.lists == ALL_LISTS else sorted(spec.lists)
-        values = {
-            "title": spec.title,
-            "perstag": perstag,
-            "type": spec.type,
-            "description": spec.description,
-            "default": spec.default,
-            "options": _options(spec),
-            "lists": lists,
-        }
-        always = ("title", "type", "description", "default", "lists")
-        aliases = {"title:" + casefold(spec.title)}
-        for old in spec.renamed_from:
-            aliases |= {normalise_perstag(old), perstag_from_title(old), "title:" + casefold(old)}
-        refs = () if lists == ALL_LISTS else tuple(("list", s) for s in lists)
-        return [
-            Obj(
-                kind=self.name,
-                key=perstag,
-                label=spec.title,
-                attrs=managed(spec, values, always=always),
-                source=source,
-                aliases=tuple(sorted(aliases - {perstag})),
-                refs=refs,
-                extra={"replace": spec.replace},
-            )
-        ]
+        (obj,) = super().desired(spec, source)
+        return [dataclasses.replace(obj, extra=FieldExtra(replace=spec.replace))]
 
     def normalise(self, raw: Raw) -> list[Obj]:
         fields = raw["fields"]
@@ -177,29 +195,18 @@ class FieldKind(Kind):
         stringids: Mapping[str, str],
     ) -> Obj:
         ordered = sorted(options, key=lambda o: (as_int(o.get("orderid")), as_int(o.get("id"))))
-        attrs = {
-            "title": as_str(row.get("title")),
-            "perstag": as_str(row.get("perstag")),
-            "type": as_str(row.get("type")),
-            "description": as_str(row.get("descript")),
-            "default": as_str(row.get("defval")),
-            "options": [
+        obj = self.live(
+            row,
+            options=[
                 {"value": as_str(o.get("value")), "label": as_str(o.get("label"))} for o in ordered
             ],
-            "lists": _lists_attr(relations, stringids),
-        }
-        live = {
-            "options": {as_str(o.get("value")): dict(o) for o in ordered},
-            "relations": dict(relations),
-        }
-        return Obj(
-            self.name,
-            attrs["perstag"],
-            attrs["title"] or attrs["perstag"],
-            attrs,
-            id=str(row["id"]),
-            aliases=("title:" + casefold(attrs["title"]),),
-            extra=live,
+            lists=_lists_attr(relations, stringids),
+        )
+        extra = FieldExtra(
+            options={as_str(o.get("value")): dict(o) for o in ordered}, relations=dict(relations)
+        )
+        return dataclasses.replace(
+            obj, aliases=("title:" + casefold(obj.attrs["title"]),), extra=extra
         )
 
     def aside(self, obj: Obj) -> str | None:
@@ -240,37 +247,26 @@ class FieldKind(Kind):
         return out
 
     def replace(self, want: Obj, have: Obj, fixed: Sequence[AttrDiff]) -> list[Change]:
-        return replacement(want, have, fixed)
+        return replacement(want, have, fixed, asked=extra_of(want, FieldExtra).replace)
 
     async def create(self, api: Api, change: Change, ids: Ids) -> str:
+        field_id, _ = await self.post(api, change, ids)
         assert change.desired is not None
         attrs = change.desired.attrs
-
-        async def find() -> Any:
-            found = await api.get("/fields", {"filters[perstag]": change.key, "limit": 100})
-            rows = [r for r in found.get("fields", []) if r.get("perstag") == change.key]
-            return {"field": rows[0]} if rows else None
-
-        body = await api.create("/fields", {"field": _field_payload(attrs)}, find=find)
-        field_id = str(body["field"]["id"])
         await _sync_options(api, field_id, attrs.get("options"), {})
         await _sync_relations(api, field_id, attrs.get("lists", ALL_LISTS), {}, ids)
         return field_id
 
     async def update(self, api: Api, change: Change, ids: Ids) -> None:
+        """The field's own attributes in one PUT, then its options and list relations."""
+        await super().update(api, change, ids)
         assert change.desired is not None and change.live is not None and change.id
-        attrs, live = change.desired.attrs, change.live.extra
+        attrs, live = change.desired.attrs, extra_of(change.live, FieldExtra)
         changed = {d.path for d in change.diff}
-        scalars = {k: v for k, v in attrs.items() if k in changed and k in _FIELD_KEYS}
-        if scalars:
-            await api.put(f"/fields/{change.id}", {"field": _field_payload(scalars)})
         if "options" in changed:
-            await _sync_options(api, change.id, attrs["options"], live.get("options", {}))
+            await _sync_options(api, change.id, attrs["options"], live.options)
         if "lists" in changed:
-            await _sync_relations(api, change.id, attrs["lists"], live.get("relations", {}), ids)
-
-    async def delete(self, api: Api, change: Change, ids: Ids) -> None:
-        await api.delete(f"/fields/{change.id}")
+            await _sync_relations(api, change.id, attrs["lists"], live.relations, ids)
 
 
 async def count_values(api: Reads, field_id: str | None) -> int | None:
@@ -280,19 +276,6 @@ async def count_values(api: Reads, field_id: str | None) -> int | None:
     body = await api.get("/fieldValues", {"filters[fieldid]": field_id, "limit": 1})
     total = (body.get("meta") or {}).get("total")
     return None if total is None else as_int(total)
-
-
-_FIELD_KEYS = {
-    "title": "title",
-    "perstag": "perstag",
-    "type": "type",
-    "description": "descript",
-    "default": "defval",
-}
-
-
-def _field_payload(attrs: Mapping[str, Any]) -> dict[str, Any]:
-    return {api_key: attrs[key] for key, api_key in _FIELD_KEYS.items() if key in attrs}
 
 
 def _lists_attr(relations: Mapping[int, str], stringids: Mapping[str, str]) -> Any:

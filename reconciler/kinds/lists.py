@@ -10,23 +10,11 @@ found on the account (``usergroups``), never an assumed id [V-rec R1].
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from reconciler.kinds.base import (
-    Api,
-    Ids,
-    Kind,
-    Obj,
-    Raw,
-    Reads,
-    Spec,
-    as_bool,
-    as_int,
-    as_str,
-    managed,
-)
+from reconciler.kinds.base import FLAG, Api, Attr, Ids, Kind, Obj, Reads, Spec, as_int
 from reconciler.kinds.usergroups import admin_group
 
 if TYPE_CHECKING:
@@ -55,45 +43,27 @@ class ListSpec(Spec):
     )
 
 
-_ATTRS = (
-    "stringid",
-    "name",
-    "sender_url",
-    "sender_reminder",
-    "send_last_broadcast",
-    "carboncopy",
-    "subscription_notify",
-    "unsubscription_notify",
-)
-
-
 class ListKind(Kind):
     name = "list"
     section = "lists"
     collection = "lists"
+    place = 20
     spec = ListSpec
     dependents = "contacts"
-
-    def desired(self, spec: ListSpec, source: str) -> list[Obj]:
-        attrs = {name: getattr(spec, name) for name in _ATTRS}
-        return [
-            Obj(
-                kind=self.name,
-                key=spec.stringid,
-                label=spec.stringid,
-                attrs=managed(spec, attrs, always=_ATTRS),
-                source=source,
-                aliases=tuple(spec.renamed_from),
-            )
-        ]
-
-    def normalise(self, raw: Raw) -> list[Obj]:
-        return [self._live(row) for row in raw["lists"].items]
-
-    def _live(self, row: dict[str, Any]) -> Obj:
-        attrs: dict[str, Any] = {name: as_str(row.get(name)) for name in _ATTRS}
-        attrs["send_last_broadcast"] = as_bool(row.get("send_last_broadcast"))
-        return Obj(self.name, attrs["stringid"], attrs["stringid"], attrs, id=str(row["id"]))
+    attributes = (
+        Attr("stringid", "stringid"),
+        Attr("name", "name"),
+        Attr("sender_url", "sender_url"),
+        Attr("sender_reminder", "sender_reminder"),
+        Attr("send_last_broadcast", "send_last_broadcast", **FLAG),
+        Attr("carboncopy", "carboncopy"),
+        Attr("subscription_notify", "subscription_notify"),
+        Attr("unsubscription_notify", "unsubscription_notify"),
+    )
+    identity = "stringid"
+    path = "/lists"
+    envelope = "list"
+    update_method = "patch"  # [V-rec R6], see above
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
         who = f"its {count} contacts are" if count else "its contacts are"
@@ -106,36 +76,11 @@ class ListKind(Kind):
         total = (body.get("meta") or {}).get("total")
         return None if total is None else as_int(total)
 
-    def _payload(self, attrs: Any) -> dict[str, Any]:
-        body = {name: attrs[name] for name in _ATTRS if name in attrs}
-        if "send_last_broadcast" in body:
-            body["send_last_broadcast"] = int(body["send_last_broadcast"])
-        return {"list": body}
-
     async def create(self, api: Api, change: Change, ids: Ids) -> str:
-        assert change.desired is not None
-
-        name = change.desired.attrs["name"]
-
-        async def find() -> Any:
-            found = await api.get("/lists", {"filters[name]": name, "limit": 100})
-            matches = [r for r in found.get("lists", []) if r.get("stringid") == change.key]
-            return {"list": matches[0]} if matches else None
-
         group_id = await admin_group(api, ids)  # before the list: a failure creates nothing
-        body = await api.create("/lists", self._payload(change.desired.attrs), find=find)
-        list_id = str(body["list"]["id"])
+        list_id, _ = await self.post(api, change, ids)
         group = {"listGroup": {"listid": int(list_id), "groupid": group_id}}
         # [UNK] no read of /listGroups is documented, so an ambiguous failure here is not
         # looked up: the create raises, and the apply stops (the list exists by then).
         await api.create("/listGroups", group)
         return list_id
-
-    async def update(self, api: Api, change: Change, ids: Ids) -> None:
-        assert change.desired is not None
-        changed = {d.path for d in change.diff}
-        attrs = {k: v for k, v in change.desired.attrs.items() if k in changed}
-        await api.patch(f"/lists/{change.id}", self._payload(attrs))
-
-    async def delete(self, api: Api, change: Change, ids: Ids) -> None:
-        await api.delete(f"/lists/{change.id}")

@@ -10,24 +10,27 @@ never deleted.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
 from reconciler.kinds.base import (
+    FLAG,
     Api,
+    Attr,
+    Extra,
     Ids,
     Kind,
     Obj,
     Raw,
     Reads,
     Spec,
-    as_bool,
     as_int,
     as_str,
     casefold,
-    managed,
+    extra_of,
 )
 from reconciler.kinds.stages import (
     DEALS_ACCESS,
@@ -69,58 +72,54 @@ class PipelineSpec(Spec):
     )
 
 
+@dataclass(frozen=True)
+class PipelineExtra(Extra):
+    """A desired pipeline's number of stages; a live one's stage ids."""
+
+    stages: int = 0
+    stage_ids: tuple[str, ...] = ()
+
+
 class PipelineKind(Kind):
     name = "pipeline"
     section = "pipelines"
     collection = "dealGroups"
+    place = 40
     access = DEALS_ACCESS
     access_paths = DEALS_PATHS
     spec = PipelineSpec
     dependents = "deals"
     loss_advice = "move or delete its deals first, or take pipelines out of policy.prune"
+    attributes = (
+        Attr("title", "title"),
+        Attr("currency", "currency", read=lambda v: as_str(v).lower(), always=False,
+             create_default="usd"),
+        Attr("allgroups", "allgroups", **FLAG, always=False),
+        Attr("allusers", "allusers", **FLAG, always=False),
+        Attr("autoassign", "autoassign", always=False, write=AUTOASSIGN.__getitem__,
+             read=lambda v: _AUTOASSIGN_NAMES.get(as_int(v), "off")),
+    )  # fmt: skip
+    identity = "title"
+    path = "/dealGroups"
+    envelope = "dealGroup"
+    search = ("filters[title]", "title")
+
+    def key(self, values: Mapping[str, Any]) -> str:
+        return casefold(values["title"])
 
     def desired(self, spec: PipelineSpec, source: str) -> list[Obj]:
-        values = {
-            "title": spec.title,
-            "currency": spec.currency,
-            "allgroups": spec.allgroups,
-            "allusers": spec.allusers,
-            "autoassign": spec.autoassign,
-        }
-        pipeline = Obj(
-            kind=self.name,
-            key=casefold(spec.title),
-            label=spec.title,
-            attrs=managed(spec, values, always=("title",)),
-            source=source,
-            aliases=tuple(casefold(old) for old in spec.renamed_from),
-            extra={"stages": len(spec.stages)},
-        )
+        (pipeline,) = super().desired(spec, source)
+        pipeline = replace(pipeline, extra=PipelineExtra(stages=len(spec.stages)))
         return [pipeline, *desired_stages(pipeline, spec.stages, source)]
 
     def normalise(self, raw: Raw) -> list[Obj]:
-        out = []
-        for row in raw["dealGroups"].items:
-            title = as_str(row.get("title"))
-            attrs = {
-                "title": title,
-                "currency": as_str(row.get("currency")).lower(),
-                "allgroups": as_bool(row.get("allgroups")),
-                "allusers": as_bool(row.get("allusers")),
-                "autoassign": _AUTOASSIGN_NAMES.get(as_int(row.get("autoassign")), "off"),
-            }
-            stages = tuple(str(s) for s in row.get("stages") or [])
-            out.append(
-                Obj(
-                    self.name,
-                    casefold(title),
-                    title,
-                    attrs,
-                    id=str(row["id"]),
-                    extra={"stage_ids": stages},
-                )
+        return [
+            replace(
+                self.live(row),
+                extra=PipelineExtra(stage_ids=tuple(str(s) for s in row.get("stages") or [])),
             )
-        return out
+            for row in raw["dealGroups"].items
+        ]
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
         return f"{plural(count, 'deal')} would be deleted with its stages" if count else None
@@ -129,7 +128,7 @@ class PipelineKind(Kind):
         return {**super().entry(obj, children), "stages": children.get("stage", [])}
 
     def create_note(self, obj: Obj, *, parent_new: bool = False) -> str | None:
-        count = obj.extra.get("stages", 0)
+        count = extra_of(obj, PipelineExtra).stages
         return (
             "ActiveCampaign adds its default stages to a new pipeline (three in the reference "
             f"and in recorded traffic): the first {count} listed stage(s) reuse them (PUT), "
@@ -140,59 +139,36 @@ class PipelineKind(Kind):
         """The pipeline's deals, checked against the sum over its stages: when the two
         disagree, some deals are not visible to this user, and the count is unknown (R14)."""
         total = await count_deals(api, "group", obj.id)
+        stage_ids = extra_of(obj, PipelineExtra).stage_ids
         in_stages = 0
-        for stage_id in obj.extra.get("stage_ids", ()):
+        for stage_id in stage_ids:
             count = await count_deals(api, "stage", stage_id)
             if total is None or count is None:
                 return None
             in_stages += count
-        if total is None or (obj.extra.get("stage_ids") and in_stages != total):
+        if total is None or (stage_ids and in_stages != total):
             return None
         return total
 
-    def _payload(self, attrs: Any) -> dict[str, Any]:
-        body = {k: attrs[k] for k in ("title", "currency") if attrs.get(k) is not None}
-        for flag in ("allgroups", "allusers"):
-            if attrs.get(flag) is not None:
-                body[flag] = int(attrs[flag])
-        if attrs.get("autoassign") is not None:
-            body["autoassign"] = AUTOASSIGN[attrs["autoassign"]]
-        return body
+    def found(self, rows: Sequence[Mapping[str, Any]], answer: Any, change: Change) -> Any:
+        """With the stages the search answered, as the create answers them."""
+        body = super().found(rows, answer, change)
+        return body and {**body, "dealStages": answer.get("dealStages", [])}
 
     async def create(self, api: Api, change: Change, ids: Ids) -> str:
         assert change.desired is not None
-        body = {"currency": "usd", **self._payload(change.desired.attrs)}
-
-        async def find() -> Any:
-            found = await api.get("/dealGroups", {"filters[title]": body["title"], "limit": 100})
-            rows = [
-                r
-                for r in found.get("dealGroups", [])
-                if casefold(as_str(r.get("title"))) == change.key
-            ]
-            return (
-                {"dealGroup": rows[0], "dealStages": found.get("dealStages", [])} if rows else None
-            )
-
-        created = await api.create("/dealGroups", {"dealGroup": body}, find=find)
-        pipeline_id = str(created["dealGroup"]["id"])
+        pipeline_id, created = await self.post(api, change, ids)
         defaults = sorted(
             (s for s in created.get("dealStages", []) if str(s.get("group")) == pipeline_id),
             key=lambda s: (as_int(s.get("order")), as_int(s.get("id"))),
         )
-        keep = change.desired.extra.get("stages", 0)
+        keep = extra_of(change.desired, PipelineExtra).stages
         ids.memo[(DEFAULTS, change.key)] = [str(s["id"]) for s in defaults[:keep]]
         for spare in defaults[keep:]:  # the pipeline is new, so no deal is in them
             await api.delete(f"/dealStages/{spare['id']}")
         return pipeline_id
 
-    async def update(self, api: Api, change: Change, ids: Ids) -> None:
-        assert change.desired is not None
-        changed = {d.path for d in change.diff}
-        attrs = {k: v for k, v in change.desired.attrs.items() if k in changed}
-        await api.put(f"/dealGroups/{change.id}", {"dealGroup": self._payload(attrs)})
-
     async def delete(self, api: Api, change: Change, ids: Ids) -> None:
         assert change.id is not None
         await refuse_if_deals(api, "group", change.id, f'pipeline "{change.label}"')
-        await api.delete(f"/dealGroups/{change.id}")
+        await super().delete(api, change, ids)

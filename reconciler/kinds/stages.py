@@ -15,6 +15,7 @@ reuse them with a PUT of every managed attribute, the others are POSTed.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
@@ -22,6 +23,8 @@ from pydantic import Field
 from reconciler.errors import PlanError
 from reconciler.kinds.base import (
     Api,
+    Attr,
+    Extra,
     Ids,
     Kind,
     Obj,
@@ -32,7 +35,7 @@ from reconciler.kinds.base import (
     as_int,
     as_str,
     casefold,
-    managed,
+    live_id,
 )
 from reconciler.words import plural
 
@@ -75,36 +78,43 @@ def stage_key(pipeline_key: str, title: str) -> str:
 
 def desired_stages(pipeline: Obj, stages: list[str | StageSpec], source: str) -> list[Obj]:
     """The stage objects of one pipeline entry, in order."""
+    kind = StageKind()
     out = []
     for position, entry in enumerate(stages, start=1):
         spec = StageSpec(title=entry) if isinstance(entry, str) else entry
-        values = {
-            "title": spec.title,
-            "order": position,
-            "color": spec.color.upper() if spec.color else None,
-            "width": spec.width,
-            "deal_order": spec.deal_order,
-        }
+        values = kind.values(spec, order=position)
         out.append(
             Obj(
-                kind="stage",
+                kind=kind.name,
                 key=stage_key(pipeline.key, spec.title),
                 label=f"{pipeline.label} / {spec.title}",
-                attrs=managed(spec, values, always=("title", "order")),
+                attrs=kind.managed(spec, values),
                 source=source,
                 aliases=tuple(stage_key(pipeline.key, old) for old in spec.renamed_from),
                 parent=pipeline.key,
                 refs=(("pipeline", pipeline.key),),
-                extra={"absorbs": tuple(casefold(t) for t in spec.absorbs)},
+                extra=Extra(absorbs=tuple(casefold(t) for t in spec.absorbs)),
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class StageExtra(Extra):
+    """A live stage's pipeline id."""
+
+    pipeline_id: str = ""
+
+
+def _upper(color: str | None) -> str | None:
+    return color.upper() if color else None
 
 
 class StageKind(Kind):
     name = "stage"
     section = "pipelines"
     collection = "dealGroups"
+    place = 50
     access = DEALS_ACCESS
     access_paths = DEALS_PATHS
     spec = StageSpec
@@ -114,6 +124,16 @@ class StageKind(Kind):
     loss_advice = (
         "list it again, or name it in another stage's `absorbs` so its deals move there first"
     )
+    attributes = (
+        Attr("title", "title"),
+        Attr("order", "order", read=as_int),  # the position in the pipeline's list
+        Attr("color", "color", read=lambda v: as_str(v).upper(), given=_upper, always=False),
+        Attr("width", "width", read=as_int, empty=DEFAULT_WIDTH, always=False),
+        Attr("deal_order", "dealOrder", always=False),
+    )
+    identity = "title"
+    path = "/dealStages"
+    envelope = "dealStage"
 
     def desired(self, spec: StageSpec, source: str) -> list[Obj]:
         return []  # stages come with their pipeline: see desired_stages
@@ -125,14 +145,8 @@ class StageKind(Kind):
             pipeline = pipelines.get(str(row.get("group")))
             if pipeline is None:
                 continue
-            title = as_str(row.get("title"))
-            attrs = {
-                "title": title,
-                "order": as_int(row.get("order")),
-                "color": as_str(row.get("color")).upper(),
-                "width": as_int(row.get("width"), DEFAULT_WIDTH),
-                "deal_order": as_str(row.get("dealOrder")),
-            }
+            attrs = self.read_row(row)
+            title = attrs["title"]
             out.append(
                 Obj(
                     self.name,
@@ -141,7 +155,7 @@ class StageKind(Kind):
                     attrs,
                     id=str(row["id"]),
                     parent=casefold(pipeline),
-                    extra={"pipeline_id": str(row.get("group"))},
+                    extra=StageExtra(pipeline_id=str(row.get("group"))),
                 )
             )
         return out
@@ -176,11 +190,6 @@ class StageKind(Kind):
     async def count_dependents(self, api: Reads, obj: Obj) -> int | None:
         return await count_deals(api, "stage", obj.id)
 
-    def _payload(self, attrs: Any) -> dict[str, Any]:
-        names = {"title": "title", "order": "order", "color": "color", "width": "width",
-                 "deal_order": "dealOrder"}  # fmt: skip
-        return {api_key: attrs[key] for key, api_key in names.items() if attrs.get(key) is not None}
-
     async def create(self, api: Api, change: Change, ids: Ids) -> str:
         assert change.desired is not None and change.desired.parent is not None
         group = ids[("pipeline", change.desired.parent)]
@@ -188,10 +197,10 @@ class StageKind(Kind):
         defaults = ids.memo.get((DEFAULTS, change.desired.parent)) or []
         if position <= len(defaults):  # a default stage of the pipeline just created
             stage_id = defaults[position - 1]
-            body = {"dealStage": self._payload(change.desired.attrs)}
+            body = {"dealStage": self.payload(change.desired.attrs, ids)}
             await api.put(f"/dealStages/{stage_id}", body)
             return str(stage_id)
-        body = {"dealStage": {**self._payload(change.desired.attrs), "group": group}}
+        body = {"dealStage": {**self.payload(change.desired.attrs, ids), "group": group}}
 
         async def find() -> Any:
             found = await api.get("/dealStages", {"filters[d_groupid]": group, "limit": 100})
@@ -207,25 +216,14 @@ class StageKind(Kind):
         created = await api.create("/dealStages", body, find=find)
         return str(created["dealStage"]["id"])
 
-    async def update(self, api: Api, change: Change, ids: Ids) -> None:
-        assert change.desired is not None
-        changed = {d.path for d in change.diff}
-        attrs = {k: v for k, v in change.desired.attrs.items() if k in changed}
-        await api.put(f"/dealStages/{resolve_id(change, ids)}", {"dealStage": self._payload(attrs)})
-
     async def delete(self, api: Api, change: Change, ids: Ids) -> None:
-        stage_id = resolve_id(change, ids)
+        stage_id = live_id(change, ids)
         if change.move_to:
             target = ids[change.move_to]
             await api.put(f"/dealStages/{stage_id}/deals", {"deal": {"stage": target}})
         else:
             await refuse_if_deals(api, "stage", stage_id, f'stage "{change.label}"')
         await api.delete(f"/dealStages/{stage_id}")
-
-
-def resolve_id(change: Change, ids: Ids) -> str:
-    """The live id of a change's object: read with the plan, or made earlier in the run."""
-    return change.id or ids[change.ref]
 
 
 async def count_deals(api: Reads, by: str, object_id: str | None) -> int | None:

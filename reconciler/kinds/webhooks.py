@@ -10,15 +10,12 @@ checked offline against the known ones, and at plan time against the account's o
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from reconciler.kinds.base import Api, Ids, Kind, Obj, Raw, Reads, Spec, as_str, managed
-
-if TYPE_CHECKING:
-    from reconciler.change import Change
+from reconciler.kinds.base import Attr, Ids, Kind, Obj, Raw, Reads, Spec, as_set, as_str
 
 # The events of GET /webhook/events [V-docs get-a-list-of-webhook-events], and R10's five
 # (contact_task_add from Pipedream's contact-task source; the account_* ones named in the docs).
@@ -68,29 +65,23 @@ class WebhookKind(Kind):
     name = "webhook"
     section = "webhooks"
     collection = "webhooks"
+    place = 60
     spec = WebhookSpec
     depends_on = ("list",)
-    ref_attrs = {"list": "list"}
+    attributes = (
+        Attr("name", "name"),
+        Attr("url", "url"),
+        Attr("events", "events", read=as_set, given=as_set),
+        Attr("sources", "sources", read=as_set, given=as_set),
+        Attr("list", None, ref="list"),  # a stringid, written as ``listid``: see payload
+    )
+    identity = "name"
+    path = "/webhooks"
+    envelope = "webhook"
+    update_sends = "all"  # a PUT replaces events and sources [INF]
 
-    def desired(self, spec: WebhookSpec, source: str) -> list[Obj]:
-        attrs = {
-            "name": spec.name,
-            "url": spec.url,
-            "events": sorted(set(spec.events)),
-            "sources": sorted(set(spec.sources)),
-            "list": spec.list_,
-        }
-        return [
-            Obj(
-                kind=self.name,
-                key=spec.name,
-                label=spec.name,
-                attrs=managed(spec, attrs, always=tuple(attrs)),
-                source=source,
-                aliases=tuple(spec.renamed_from),
-                refs=(("list", spec.list_),) if spec.list_ else (),
-            )
-        ]
+    def values(self, spec: WebhookSpec, **known: Any) -> dict[str, Any]:
+        return super().values(spec, list=spec.list_, **known)
 
     def normalise(self, raw: Raw) -> list[Obj]:
         lists = raw["lists"].items if "lists" in raw else []  # read when a webhook names one
@@ -98,15 +89,8 @@ class WebhookKind(Kind):
         out = []
         for row in raw["webhooks"].items:
             listid = as_str(row.get("listid"))
-            attrs = {
-                "name": as_str(row.get("name")),
-                "url": as_str(row.get("url")),
-                "events": sorted(set(row.get("events") or [])),
-                "sources": sorted(set(row.get("sources") or [])),
-                "list": None if listid in ("", "0") else stringids.get(listid, f"#{listid}"),
-            }
-            name = as_str(row.get("name"))
-            out.append(Obj(self.name, name, name, attrs, id=str(row["id"])))
+            named = None if listid in ("", "0") else stringids.get(listid, f"#{listid}")
+            out.append(self.live(row, list=named))
         return out
 
     async def check_online(self, api: Reads, objs: Sequence[Obj]) -> list[str]:
@@ -126,30 +110,14 @@ class WebhookKind(Kind):
                     )
         return problems
 
-    def _payload(self, attrs: Any, ids: Ids, *, clear: bool = False) -> dict[str, Any]:
-        body = {k: attrs[k] for k in ("name", "url", "events", "sources")}
+    def payload(
+        self, attrs: Mapping[str, Any], ids: Ids, live: Obj | None = None
+    ) -> dict[str, Any]:
+        """``listid`` is left out of a create without a list [V-2nd R12]; an update that
+        takes the list away sends 0 [INF]."""
+        body = super().payload(attrs, ids, live)
         if attrs.get("list"):
             body["listid"] = int(ids[("list", attrs["list"])])
-        elif clear:
+        elif live is not None and live.attrs.get("list") is not None:
             body["listid"] = 0
-        return {"webhook": body}
-
-    async def create(self, api: Api, change: Change, ids: Ids) -> str:
-        assert change.desired is not None
-
-        async def find() -> Any:
-            found = await api.get("/webhooks", {"filters[name]": change.key, "limit": 100})
-            rows = [r for r in found.get("webhooks", []) if r.get("name") == change.key]
-            return {"webhook": rows[0]} if rows else None
-
-        body = await api.create("/webhooks", self._payload(change.desired.attrs, ids), find=find)
-        return str(body["webhook"]["id"])
-
-    async def update(self, api: Api, change: Change, ids: Ids) -> None:
-        assert change.desired is not None
-        had_list = change.live is not None and change.live.attrs.get("list") is not None
-        body = self._payload(change.desired.attrs, ids, clear=had_list)
-        await api.put(f"/webhooks/{change.id}", body)
-
-    async def delete(self, api: Api, change: Change, ids: Ids) -> None:
-        await api.delete(f"/webhooks/{change.id}")
+        return body

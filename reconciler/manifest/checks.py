@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler.errors import Location, Problem
-from reconciler.kinds import KINDS, Obj, Ref
+from reconciler.kinds import Kind, Obj, Ref, Registry
 from reconciler.kinds.base import casefold
 from reconciler.manifest.yaml import MISSING, DataPath, format_path, locate, quote, step
 
@@ -66,15 +66,17 @@ def _strings(data: Any, path: DataPath) -> Iterator[tuple[DataPath, str]]:
             yield from _strings(value, (*path, index))
 
 
-def cross_check(placed: list[Placed], *, unknown_kinds: Collection[str] = ()) -> list[Problem]:
-    """Every problem between objects. References to a kind in ``unknown_kinds`` (some of
-    whose entries are invalid, so whose keys are not all known) are not reported."""
+def cross_check(
+    placed: list[Placed], *, kinds: Registry, unknown_kinds: Collection[str] = ()
+) -> list[Problem]:
+    """Every problem between objects of ``kinds``. References to a kind in ``unknown_kinds``
+    (some of whose entries are invalid, so whose keys are not all known) are not reported."""
     index: dict[Ref, Placed] = {}
     problems = _blank_names(placed)
     problems += _duplicates(placed, index)
     problems += _renames(placed, index)
-    problems += _references(placed, index, unknown_kinds)
-    problems += _absorbs(placed)
+    problems += _references(placed, index, unknown_kinds, kinds)
+    problems += _absorbs(placed, kinds)
     return problems
 
 
@@ -136,15 +138,16 @@ def _renamed_from_itself(item: Placed) -> list[Problem]:
     ]
 
 
-def adoptable(item: Obj, kind: str) -> bool:
+def adoptable(item: Obj, kind: str, kinds: Registry) -> bool:
     """Whether ``item`` may name a ``kind`` object that no manifest defines: an attribute
     reference (a field's lists, a webhook's list) may name a live object, resolved against
     the account at plan time; a child's reference to its parent may not."""
-    return kind in KINDS[item.kind].ref_attrs.values() if item.kind in KINDS else False
+    own = kinds.get(item.kind)
+    return own is not None and kind in own.ref_attrs.values()
 
 
 def external_refs(
-    placed: list[Placed], *, unknown_kinds: Collection[str] = ()
+    placed: list[Placed], *, kinds: Registry, unknown_kinds: Collection[str] = ()
 ) -> list[tuple[Ref, str, Problem]]:
     """References to objects the manifests do not define but the account may hold, each
     with the name of the object that makes it and the located warning ``acr validate`` shows
@@ -153,7 +156,9 @@ def external_refs(
     out = []
     for item in placed:
         for kind, key in item.obj.refs:
-            if (kind, key) in defined or kind in unknown_kinds or not adoptable(item.obj, kind):
+            if (kind, key) in defined or kind in unknown_kinds:
+                continue
+            if not adoptable(item.obj, kind, kinds):
                 continue
             names = sorted(k for (other, k) in defined if other == kind)
             close = difflib.get_close_matches(key, names, n=1)
@@ -167,16 +172,20 @@ def external_refs(
 
 
 def _references(
-    placed: list[Placed], index: dict[Ref, Placed], unknown_kinds: Collection[str]
+    placed: list[Placed],
+    index: dict[Ref, Placed],
+    unknown_kinds: Collection[str],
+    kinds: Registry,
 ) -> list[Problem]:
     problems = []
     for item in placed:
         for kind, key in item.obj.refs:
-            if (kind, key) in index or kind in unknown_kinds or adoptable(item.obj, kind):
+            if (kind, key) in index or kind in unknown_kinds or adoptable(item.obj, kind, kinds):
                 continue
             defined = sorted(k for (other_kind, k) in index if other_kind == kind)
             close = difflib.get_close_matches(key, defined, n=1)
-            section = KINDS[kind].section if kind in KINDS else kind
+            named = kinds.get(kind)
+            section = named.section if named is not None else kind
             hint = f'did you mean "{close[0]}"?' if close else f"define it under {section}:"
             problems.append(
                 item.problem(
@@ -186,7 +195,7 @@ def _references(
     return problems
 
 
-def _absorbs(placed: list[Placed]) -> list[Problem]:
+def _absorbs(placed: list[Placed], kinds: Registry) -> list[Problem]:
     families: dict[tuple[str, str, DataPath], list[Placed]] = {}
     for item in placed:
         if item.obj.parent is not None:
@@ -196,13 +205,13 @@ def _absorbs(placed: list[Placed]) -> list[Problem]:
         claimed: dict[str, Placed] = {}
         titles = {casefold(str(s.obj.attrs.get("title", ""))): s for s in family}
         for item in family:
-            for title in item.obj.extra.get("absorbs", ()):
-                problems += _absorb(item, title, titles, claimed)
+            for title in item.obj.extra.absorbs:
+                problems += _absorb(item, title, titles, claimed, kinds[item.obj.kind])
     return problems
 
 
 def _absorb(
-    item: Placed, title: str, titles: dict[str, Placed], claimed: dict[str, Placed]
+    item: Placed, title: str, titles: dict[str, Placed], claimed: dict[str, Placed], kind: Kind
 ) -> list[Problem]:
     absorbs = item.data.get("absorbs", []) if isinstance(item.data, dict) else []
     index = next(
@@ -211,7 +220,7 @@ def _absorb(
     sub: DataPath | None = ("absorbs", index) if index is not None else None
     shown = quote(absorbs[index]) if index is not None else quote(title)
     listed = titles.get(title)
-    parent = KINDS[item.obj.kind].child_of or "parent"
+    parent = kind.child_of or "parent"
     if listed is item:
         return [item.problem(f"{item.name}: absorbs {shown}, itself; remove it from absorbs", sub)]
     if listed is not None:
@@ -226,7 +235,7 @@ def _absorb(
         ]
     first = claimed.setdefault(title, item)
     if first is not item:
-        moved = KINDS[item.obj.kind].dependents or "its contents"
+        moved = kind.dependents or "its contents"
         return [
             item.problem(
                 f"{item.name}: absorbs {shown}, which {first.name} already absorbs "

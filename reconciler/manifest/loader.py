@@ -19,7 +19,7 @@ from pydantic import ValidationError as PydanticValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from reconciler.errors import Location, ManifestError, Problem
-from reconciler.kinds import KINDS, Kind, Obj, Ref, children, sections
+from reconciler.kinds import Kind, Obj, Ref, Registry
 from reconciler.manifest.checks import Placed, cross_check, external_refs
 from reconciler.manifest.files import display_path, scan
 from reconciler.manifest.reading import read_document
@@ -44,6 +44,7 @@ class Desired:
     secrets: Mapping[str, str]  # NAME -> value of each ${env.NAME} used: never print these
     files: tuple[str, ...]  # the manifest files read (display paths)
     digest: str  # "sha256:..." over the files' bytes, sorted by path; no secret goes into it
+    kinds: Registry  # the kinds the manifests were read with: planning uses the same
     # The sections some manifest holds, empty ones (``tags: []``) included: only these are
     # pruned, so a missing section never reads as "delete every object of it".
     sections: frozenset[str] = frozenset()
@@ -62,11 +63,13 @@ class Desired:
 def load_manifests(
     paths: Sequence[str | Path],
     *,
+    kinds: Registry,
     vars: Mapping[str, str] | None = None,
     env: Mapping[str, str] | None = None,
     read_env: bool = True,
 ) -> Desired:
-    """Read, substitute, validate and cross-check the manifests that ``paths`` name.
+    """Read, substitute, validate and cross-check the manifests that ``paths`` name, whose
+    sections are those of ``kinds``.
 
     ``vars`` are the target's variables for ``${vars.NAME}``; ``env`` (``os.environ`` by
     default) provides ``${env.NAME}``. With ``read_env`` false no environment value is read
@@ -74,20 +77,21 @@ def load_manifests(
     Raises ``ManifestError`` with every problem found; nothing is returned half-loaded."""
     files, problems, skipped = scan(paths)
     resolver = Resolver(dict(vars or {}), os.environ if env is None else env, read_env=read_env)
-    load = _Load(resolver)
+    load = _Load(resolver, kinds)
     with _collector_paused():
         for path in files:
             load.read(path)
         problems += load.problems + load.resolver.problems
-        problems += cross_check(load.placed, unknown_kinds=load.unknown_kinds)
+        problems += cross_check(load.placed, kinds=kinds, unknown_kinds=load.unknown_kinds)
         if problems:
             raise ManifestError(problems)
-        external = external_refs(load.placed, unknown_kinds=load.unknown_kinds)
+        external = external_refs(load.placed, kinds=kinds, unknown_kinds=load.unknown_kinds)
     return Desired(
         objects=tuple(item.obj for item in load.placed),
         secrets=types.MappingProxyType(dict(resolver.secrets)),
         files=tuple(load.raw),
         digest=digest(load.raw),
+        kinds=kinds,
         sections=frozenset(load.sections),
         skipped=tuple(skipped),
         env_names=tuple(sorted(resolver.env_names)),
@@ -129,6 +133,7 @@ def digest(raw: Mapping[str, bytes]) -> str:
 @dataclass
 class _Load:
     resolver: Resolver
+    kinds: Registry
     raw: dict[str, bytes] = field(default_factory=dict)
     placed: list[Placed] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -144,9 +149,9 @@ class _Load:
             self.raw[file] = read.raw
         if read.problems:
             self.problems += read.problems
-            self.unknown_kinds |= set(KINDS)
+            self.unknown_kinds |= set(self.kinds.names)
         elif read.doc is None and not _only_comments(read.raw or b""):
-            names = ", ".join(sections())
+            names = ", ".join(self.kinds.sections())
             self._fail(
                 f"the file is empty; add a section ({names}) or remove the file",
                 Location(file, 1, 1),
@@ -156,19 +161,20 @@ class _Load:
 
     def _fail(self, message: str, where: Location, path: str = "") -> None:
         self.problems.append(Problem(message, where, path))
-        self.unknown_kinds |= set(KINDS)
+        self.unknown_kinds |= set(self.kinds.names)
 
     def _document(self, doc: Any, file: str) -> None:
-        names = ", ".join(sections())
+        sections = self.kinds.sections()
+        names = ", ".join(sections)
         if not isinstance(doc, CommentedMap):
             where = node_location(doc, file) or Location(file, 1, 1)
             got = describe_node(doc)
             self._fail(f"the top level must be a mapping of sections ({names}), got {got}", where)
             return
         for key in doc:
-            kind = sections().get(key) if isinstance(key, str) else None
+            kind = sections.get(key) if isinstance(key, str) else None
             if kind is None:
-                close = difflib.get_close_matches(str(key), list(sections()), n=1)
+                close = difflib.get_close_matches(str(key), list(sections), n=1)
                 hint = f'; did you mean "{close[0]}"?' if close else ";"
                 message = f"unknown section {quote(key)}{hint} Sections: {names}"
                 self._fail(message, locate(doc, (key,), file, key=True), str(key))
@@ -184,7 +190,7 @@ class _Load:
             got = describe_node(entries)
             message = f'section "{key}" must be a list of entries ("- ..."), got {got}'
             self.problems.append(Problem(message, locate(doc, (key,), file), key))
-            self.unknown_kinds |= _family(kind)
+            self.unknown_kinds |= self.kinds.family(kind.name)
             return
         for index in range(len(entries)):
             self._entry(kind, doc, (key, index), file)
@@ -213,13 +219,13 @@ class _Load:
         source = f"{file}:{where.line}"
         objects = _objects(kind, spec, data, source, salvaged=bool(problems) and not uses)
         if not objects or len(resolver.problems) > failures:
-            self.unknown_kinds |= _family(kind)
+            self.unknown_kinds |= self.kinds.family(kind.name)
         if not objects:
             return
         objects, misplaced = with_shown_form(objects, uses)
         if misplaced:
             self.problems += [_misplaced(where, uses[where][1], doc, file) for where in misplaced]
-            self.unknown_kinds |= _family(kind)
+            self.unknown_kinds |= self.kinds.family(kind.name)
             return
         self._place(kind, objects, doc, data, (path, where), file)
 
@@ -236,7 +242,7 @@ class _Load:
         in the entry's list of children, in order; anything else with the entry."""
         path, where = entry
         items: dict[str, list[tuple[DataPath, Any]]] = {}
-        for child in children(kind.name):
+        for child in self.kinds.children(kind.name):
             name = _field_holding(kind.spec, child.spec)
             values = data.get(name) if isinstance(data, dict) and name else None
             if name and isinstance(values, list):
@@ -293,10 +299,6 @@ def _stand_in(
         return kind.spec.model_validate(data), stand_ins
     except PydanticValidationError:
         return None, uses
-
-
-def _family(kind: Kind) -> set[str]:
-    return {kind.name, *(child.name for child in children(kind.name))}
 
 
 def _label(kind: Kind, data: Any, path: DataPath, secret_paths: set[DataPath]) -> str:

@@ -6,28 +6,26 @@ import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
 from ruamel.yaml.comments import CommentedMap
 
 from reconciler.errors import ConfigError, Location, ManifestError, Problem
-from reconciler.kinds import sections
+from reconciler.kinds import Registry
 from reconciler.manifest.files import PROJECT_FILE, display_path
 from reconciler.manifest.reading import read_document
 from reconciler.manifest.validate import validate
+from reconciler.manifest.vars import merge_vars
 from reconciler.manifest.yaml import describe_node, locate, node_location, to_plain
-
-_SECTIONS = tuple(sections())
-if TYPE_CHECKING:
-    SectionName = str
-else:
-    SectionName = Literal[_SECTIONS]
 
 VarName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$")]
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 DEFAULT_TOKEN_ENV = "ACTIVECAMPAIGN_API_TOKEN"
-ProtectPattern = Annotated[str, StringConstraints(pattern=rf"^({'|'.join(_SECTIONS)}):.+$")]
+
+
+_PRUNE = "Sections whose live objects that no manifest names are deleted."
+_PROTECT = '"section:glob" patterns of objects never deleted or changed: "tags:VIP*".'
 
 
 class PolicyModel(BaseModel):
@@ -35,14 +33,9 @@ class PolicyModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    prune: list[SectionName] = Field(
-        default_factory=list,
-        description="Sections whose live objects that no manifest names are deleted.",
-    )
-    protect: list[ProtectPattern] = Field(
-        default_factory=list,
-        description='"section:glob" patterns of objects never deleted or changed: "tags:VIP*".',
-    )
+    # ``project_model`` narrows both to the sections of the registry it is given.
+    prune: list[str] = Field(default_factory=list, description=_PRUNE)
+    protect: list[str] = Field(default_factory=list, description=_PROTECT)
     max_deletes: int | None = Field(
         None, ge=0, description="More deletes than this refuse to apply without --allow-deletes N."
     )
@@ -114,6 +107,39 @@ class ProjectModel(BaseModel):
     )
 
 
+def project_model(kinds: Registry) -> type[ProjectModel]:
+    """``ProjectModel`` whose policies name the sections of ``kinds`` only."""
+    names = tuple(kinds.sections())
+    section: Any = Literal[names] if names else Literal[""]
+    pattern = Annotated[str, StringConstraints(pattern=rf"^({'|'.join(names)}):.+$")]
+    policy: Any = create_model(
+        "PolicyModel",
+        __base__=PolicyModel,
+        __doc__=PolicyModel.__doc__,
+        prune=(list[section], Field(default_factory=list, description=_PRUNE)),
+        protect=(list[pattern], Field(default_factory=list, description=_PROTECT)),
+    )
+    fields = TargetModel.model_fields
+    target: Any = create_model(
+        "TargetModel",
+        __base__=TargetModel,
+        __doc__=TargetModel.__doc__,
+        policy=(policy | None, Field(None, description=fields["policy"].description)),
+    )
+    fields = ProjectModel.model_fields
+    project: type[ProjectModel] = create_model(
+        "ProjectModel",
+        __base__=ProjectModel,
+        __doc__=ProjectModel.__doc__,
+        policy=(policy, Field(default_factory=policy, description=fields["policy"].description)),
+        targets=(
+            dict[str, target],
+            Field(default_factory=dict, description=fields["targets"].description),
+        ),
+    )
+    return project
+
+
 @dataclass(frozen=True)
 class Policy:
     prune: frozenset[str] = frozenset()  # section names
@@ -135,20 +161,22 @@ class Target:
 class Project:
     path: Path | None  # the acr.yaml read, or None for the defaults
     manifests: tuple[str, ...]  # display paths: relative to the current directory when under it
+    kinds: Registry = field(compare=False, repr=False)  # the kinds its sections belong to
     policy: Policy = field(default_factory=Policy)
     vars: Mapping[str, str] = field(default_factory=dict)
     targets: Mapping[str, Target] = field(default_factory=dict)
     default_target: str | None = None
 
 
-def load_project(path: str | Path | None = None) -> Project:
-    """Read ``path``, or ``./acr.yaml`` when it exists, else return the defaults.
+def load_project(path: str | Path | None = None, *, kinds: Registry) -> Project:
+    """Read ``path``, or ``./acr.yaml`` when it exists, else return the defaults; policies
+    name sections of ``kinds``.
 
     A file named explicitly that does not exist is a ``ConfigError``; an invalid file is a
     ``ManifestError`` with every problem, located."""
     if path is None:
         if not Path(PROJECT_FILE).is_file():
-            return Project(path=None, manifests=("manifests",))
+            return Project(path=None, manifests=("manifests",), kinds=kinds)
         path = PROJECT_FILE
     path = Path(path)
     if not path.exists():
@@ -157,7 +185,7 @@ def load_project(path: str | Path | None = None) -> Project:
     doc = _read(path, file)
     if doc is None:
         doc = CommentedMap()
-    model, problems = validate(ProjectModel, to_plain(doc), root=doc, file=file)
+    model, problems = validate(project_model(kinds), to_plain(doc), root=doc, file=file)
     if problems or not isinstance(model, ProjectModel):
         raise ManifestError(problems)
     if model.default_target is not None and model.default_target not in model.targets:
@@ -168,7 +196,7 @@ def load_project(path: str | Path | None = None) -> Project:
         )
         where = locate(doc, ("default_target",), file)
         raise ManifestError([Problem(message, where, "default_target")])
-    return _project(model, path)
+    return _project(model, path, kinds)
 
 
 def _read(path: Path, file: str) -> Any:
@@ -184,7 +212,7 @@ def _read(path: Path, file: str) -> Any:
     return doc
 
 
-def _project(model: ProjectModel, path: Path) -> Project:
+def _project(model: ProjectModel, path: Path, kinds: Registry) -> Project:
     base = path.parent
     policy = _policy(model.policy)
     targets = {
@@ -192,7 +220,7 @@ def _project(model: ProjectModel, path: Path) -> Project:
             name=name,
             connection=target.connection,
             url=target.url,
-            vars=types.MappingProxyType({**model.vars, **target.vars}),
+            vars=types.MappingProxyType(merge_vars(model.vars, target.vars)),
             policy=_policy(target.policy, over=model.policy) if target.policy else None,
             token_env=target.token_env or DEFAULT_TOKEN_ENV,
         )
@@ -201,6 +229,7 @@ def _project(model: ProjectModel, path: Path) -> Project:
     return Project(
         path=path,
         manifests=tuple(display_path(base / entry) for entry in model.manifests),
+        kinds=kinds,
         policy=policy,
         vars=types.MappingProxyType(dict(model.vars)),
         targets=types.MappingProxyType(targets),

@@ -13,18 +13,18 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from reconciler.kinds import sections
-from reconciler.manifest.project import ProjectModel
+from reconciler.kinds import Registry
+from reconciler.manifest.project import project_model
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 MANIFEST_FILE = "manifest.schema.json"
 PROJECT_FILE = "acr.schema.json"
 
 
-def manifest_model() -> type[BaseModel]:
+def manifest_model(kinds: Registry) -> type[BaseModel]:
     """One model of a whole manifest file: each section a list of its kind's entries."""
     fields: dict[str, Any] = {}
-    for section, kind in sections().items():
+    for section, kind in kinds.sections().items():
         entries: Any = types.GenericAlias(list, (kind.spec,))
         summary = (kind.spec.__doc__ or "").strip().splitlines()[0].rstrip(".")
         description = f"The {section}: each entry is {summary[:1].lower()}{summary[1:]}."
@@ -45,8 +45,8 @@ def _schema(model: type[BaseModel]) -> dict[str, Any]:
     return {"$schema": DIALECT, **model.model_json_schema()}
 
 
-def manifest_schema() -> dict[str, Any]:
-    return _allow_references(_schema(manifest_model()))
+def manifest_schema(kinds: Registry) -> dict[str, Any]:
+    return _allow_references(_schema(manifest_model(kinds)))
 
 
 def _allow_references(schema: Any) -> Any:
@@ -64,8 +64,8 @@ def _allow_references(schema: Any) -> Any:
     return schema
 
 
-def project_schema() -> dict[str, Any]:
-    return _schema(ProjectModel)
+def project_schema(kinds: Registry) -> dict[str, Any]:
+    return _schema(project_model(kinds))
 
 
 def render_schema(schema: dict[str, Any]) -> str:
@@ -73,11 +73,12 @@ def render_schema(schema: dict[str, Any]) -> str:
     return json.dumps(schema, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_schemas(directory: Path) -> list[Path]:
-    """Write ``manifest.schema.json`` and ``acr.schema.json`` into ``directory``."""
+def write_schemas(directory: Path, kinds: Registry) -> list[Path]:
+    """Write ``manifest.schema.json`` and ``acr.schema.json`` for ``kinds`` into ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, schema in ((MANIFEST_FILE, manifest_schema()), (PROJECT_FILE, project_schema())):
+    schemas = ((MANIFEST_FILE, manifest_schema(kinds)), (PROJECT_FILE, project_schema(kinds)))
+    for name, schema in schemas:
         path = directory / name
         path.write_text(render_schema(schema), encoding="utf-8")
         written.append(path)

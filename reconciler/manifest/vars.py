@@ -168,6 +168,15 @@ class Resolver:
         self.problems.append(Problem(message, where, format_path(path)))
 
 
+def merge_vars(*layers: Mapping[str, str] | None) -> dict[str, str]:
+    """The variables ``${vars.NAME}`` sees: every layer's, a later layer's value winning
+    over an earlier one's (the project's ``vars``, then the target's); None is no layer."""
+    merged: dict[str, str] = {}
+    for layer in layers:
+        merged.update(layer or {})
+    return merged
+
+
 def entry_secrets(
     shown: Mapping[DataPath, str], data: Any, entry: DataPath
 ) -> dict[DataPath, tuple[str, str]]:

@@ -15,8 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.kinds import KINDS
-from reconciler.kinds.base import Obj
+from reconciler.kinds.base import Kind, Obj
 from reconciler.plan import AttrDiff, Change, Plan
 from reconciler.secrets import mask_text, show_diff, shown
 
@@ -49,7 +48,7 @@ class Row:
 
 def rows(plan: Plan) -> list[Row]:
     """One row per change, in plan order."""
-    return [_row(change) for change in plan.changes]
+    return [_row(change, plan.kinds.get(change.kind)) for change in plan.changes]
 
 
 def title(plan: Plan) -> str:
@@ -103,7 +102,7 @@ def _note(change: Change) -> str:
     return "; ".join(part for part in parts if part)
 
 
-def _row(change: Change) -> Row:
+def _row(change: Change, kind: Kind | None) -> Row:
     note = _note(change)
     if change.action == "create":
         attrs = shown(change.desired) if change.desired is not None else {}
@@ -120,12 +119,11 @@ def _row(change: Change) -> Row:
         note=note,
         details=details,
         source=change.source,
-        aside=_aside(change),
+        aside=_aside(change, kind),
     )
 
 
-def _aside(change: Change) -> str:
-    kind = KINDS.get(change.kind)
+def _aside(change: Change, kind: Kind | None) -> str:
     obj = change.desired or change.live
     return (kind.aside(obj) or "") if kind is not None and obj is not None else ""
 

@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from reconciler.errors import ManifestError
-from reconciler.kinds import sections
+from reconciler.kinds import standard_kinds
 from reconciler.manifest import load_manifests, load_project
 from reconciler.manifest.yaml import to_plain
+
+KINDS = standard_kinds()
 
 SETTINGS = settings(
     max_examples=60,
@@ -44,7 +46,7 @@ values = st.recursive(
 )
 entries = st.one_of(st.dictionaries(st.sampled_from(KEYS), values, max_size=6), values)
 manifests = st.dictionaries(
-    st.one_of(st.sampled_from(list(sections())), st.sampled_from(["tag", "x"])),
+    st.one_of(st.sampled_from(list(KINDS.sections())), st.sampled_from(["tag", "x"])),
     st.one_of(st.lists(entries, max_size=4), values),
     max_size=4,
 )
@@ -56,7 +58,7 @@ yaml_text = st.lists(
 
 def _load(path: Path) -> None:
     try:
-        load_manifests([path], vars={"v": "https://v.example"}, env={"T": "t0ken"})
+        load_manifests([path], vars={"v": "https://v.example"}, env={"T": "t0ken"}, kinds=KINDS)
     except ManifestError as exc:
         assert exc.problems
         for problem in exc.problems:
@@ -118,6 +120,6 @@ def test_any_project_file_gives_a_project_or_located_problems(
     with path.open("w", encoding="utf-8") as out:
         YAML().dump(data, out)
     try:
-        load_project(path)
+        load_project(path, kinds=KINDS)
     except ManifestError as exc:
         assert exc.problems and all(p.location is not None for p in exc.problems)

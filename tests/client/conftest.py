@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from reconciler.client import Client, Endpoint
+from reconciler.ratelimit import Limiters
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TOKEN = "tok-SECRET-0123456789abcdef"
@@ -34,7 +35,7 @@ def examples() -> dict[str, Any]:
 
 
 def direct_endpoint() -> Endpoint:
-    # A fresh rate-limit key per test: the limiter registry lives for the whole process.
+    # A fresh account per call: two endpoints made here are two accounts.
     return Endpoint(
         base_url=DIRECT_API,
         headers={"Api-Token": TOKEN},
@@ -72,9 +73,16 @@ def sleeps() -> Sleeps:
 
 
 @pytest.fixture
-def make_client(sleeps: Sleeps) -> Callable[..., Client]:
+def limiters() -> Limiters:
+    """The test's run: its clients share limiters and what they learnt of the endpoints."""
+    return Limiters()
+
+
+@pytest.fixture
+def make_client(sleeps: Sleeps, limiters: Limiters) -> Callable[..., Client]:
     def make(endpoint: Endpoint | None = None, **options: Any) -> Client:
         options.setdefault("sleep", sleeps)
+        options.setdefault("limiters", limiters)
         return Client(endpoint or direct_endpoint(), **options)
 
     return make

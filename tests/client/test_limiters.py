@@ -1,16 +1,22 @@
-"""A run's limiters: accounts reached with one Maton key share its budget."""
+"""A run's limiters: accounts reached with one Maton key share its budget; runs share nothing."""
 
 from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
+import respx
 
+from reconciler.client import Client
 from reconciler.endpoint import endpoint_from_env
+from reconciler.errors import TransportError
 from reconciler.ratelimit import Limiters, Pace
 
-from .conftest import VirtualTime
+from .conftest import DIRECT_API, Sleeps, VirtualTime, direct_endpoint
 from .test_ratelimit import busiest_window
+
+OK = httpx.Response(200, json={"tags": []})
 
 
 def test_accounts_of_one_key_stay_within_their_own_rate_and_the_key_budget() -> None:
@@ -60,3 +66,27 @@ def test_a_direct_target_reads_its_own_token_variable() -> None:
 
     with pytest.raises(ConfigError, match="set OTHER_TOKEN to that account's API token"):
         endpoint_from_env(env, url="https://x.api-us1.com", token_env="OTHER_TOKEN")
+
+
+def test_two_runs_in_one_process_share_nothing(sleeps: Sleeps) -> None:
+    """One run's 429 pause and its knowledge that the endpoint answered stay in that run."""
+    endpoint = direct_endpoint()
+    first_run, second_run = Limiters(), Limiters()
+
+    async def main(client: Client, *paths: str) -> None:
+        async with client:
+            for path in paths:
+                await client.get(path)
+
+    with respx.mock(base_url=DIRECT_API) as mock:
+        mock.get("/lists").side_effect = [httpx.Response(429, headers={"Retry-After": "30"}), OK]
+        mock.get("/tags").side_effect = [httpx.ReadTimeout("t"), OK, httpx.ReadTimeout("t")]
+        asyncio.run(main(Client(endpoint, sleep=sleeps, limiters=first_run), "/lists", "/tags"))
+        assert first_run.answered(endpoint.account)  # so its timeout on /tags was retried
+        sleeps.waits.clear()
+        fresh = Client(endpoint, sleep=sleeps, limiters=second_run)
+        with pytest.raises(TransportError, match="no answer") as caught:
+            asyncio.run(main(fresh, "/tags"))
+    assert "after" not in str(caught.value)  # never answered in this run: not retried
+    assert sleeps.waits == []  # and not held by the other run's pause
+    assert not second_run.answered(endpoint.account)

@@ -14,7 +14,8 @@ import respx
 
 from reconciler.client import Client
 from reconciler.errors import TransportError
-from reconciler.netfail import Failure, RetryRounds, classify
+from reconciler.netfail import Failure, classify
+from reconciler.retry import RetryRounds
 
 from .conftest import DIRECT_API, Sleeps
 
@@ -160,5 +161,5 @@ def test_classify(error: httpx.TransportError, kind: Failure) -> None:
 
 def test_the_timeout_applies_to_every_phase(make_client: Callable[..., Client]) -> None:
     client = make_client(timeout=2.5)
-    timeout = client._http.timeout
+    timeout = client._sender.http.timeout
     assert (timeout.connect, timeout.read, timeout.write, timeout.pool) == (2.5,) * 4

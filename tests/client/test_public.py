@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 
-from reconciler import client, ratelimit
+from reconciler import api_errors, client, paging, ratelimit, retry, transport
 from reconciler.kinds.base import Api
 
 
@@ -18,15 +18,26 @@ def test_public_names_are_pinned() -> None:
         "endpoint_from_env",
         "error_message",
     ]
-    assert sorted(ratelimit.__all__) == [
-        "Limiters",
-        "MATON_KEY_RATE",
-        "PROCESS_LIMITERS",
-        "Pace",
-        "RateLimiter",
-        "limiter_for",
+    assert sorted(ratelimit.__all__) == ["Limiters", "MATON_KEY_RATE", "Pace", "RateLimiter"]
+    assert sorted(retry.__all__) == [
+        "Action",
+        "Attempt",
+        "Decision",
+        "RetryPolicy",
+        "RetryRounds",
+        "Spent",
         "retry_after",
+        "retry_limit",
     ]
+    assert sorted(api_errors.__all__) == [
+        "ApiErrors",
+        "NO_RESULT",
+        "exception_line",
+        "says_not_found",
+        "status_line",
+    ]
+    assert sorted(transport.__all__) == ["Sender", "WriteHook"]
+    assert sorted(paging.__all__) == ["Get", "PAGE_SIZE", "Pages", "collect", "gather"]
 
 
 def test_client_satisfies_the_api_protocol() -> None:

@@ -1,15 +1,14 @@
-"""The per-account limiter: spacing, the one-second window, pauses, the registry."""
+"""The per-account limiter: spacing, the one-second window, pauses, sharing within a run."""
 
 from __future__ import annotations
 
 import asyncio
 
-import httpx
 import pytest
 import respx
 
 from reconciler.client import Client
-from reconciler.ratelimit import Pace, RateLimiter, limiter_for
+from reconciler.ratelimit import Limiters, RateLimiter
 
 from .conftest import DIRECT_API, Sleeps, VirtualTime, direct_endpoint
 
@@ -103,16 +102,6 @@ def test_a_sleep_that_returns_early_does_not_spin() -> None:
     assert sleeps.waits == pytest.approx([0.2, 0.4, 0.6])
 
 
-def test_registry_shares_one_limiter_per_account_and_keeps_the_lowest_rate() -> None:
-    first = limiter_for("registry-test-a", 5)
-    again = limiter_for("registry-test-a", 3)
-    other = limiter_for("registry-test-b", 5)
-    assert first is again
-    assert first.rate == 3
-    assert limiter_for("registry-test-a", 10).rate == 3
-    assert other is not first
-
-
 def test_rate_must_be_positive() -> None:
     with pytest.raises(ValueError):
         RateLimiter(0)
@@ -122,9 +111,10 @@ def test_rate_must_be_positive() -> None:
 
 def test_clients_of_one_account_share_its_limiter(sleeps: Sleeps) -> None:
     endpoint = direct_endpoint()
-    limiter_for(endpoint.account, 5, clock=lambda: 1000.0)  # a frozen clock: exact waits
-    clients = [Client(endpoint, sleep=sleeps), Client(endpoint, sleep=sleeps)]
-    elsewhere = Client(direct_endpoint(), sleep=sleeps)  # another account: its own limiter
+    limiters = Limiters(clock=lambda: 1000.0)  # a frozen clock: exact waits
+    clients = [Client(endpoint, sleep=sleeps, limiters=limiters) for _ in range(2)]
+    # another account of the same run: its own limiter
+    elsewhere = Client(direct_endpoint(), sleep=sleeps, limiters=limiters)
 
     async def main() -> None:
         gets = [clients[i % 2].get("/tags") for i in range(10)]
@@ -175,26 +165,3 @@ def test_the_window_counts_from_when_a_request_really_went_out() -> None:
 
     times = asyncio.run(vt.run(*(caller(i) for i in range(6))))
     assert times[5] == pytest.approx(1.07)  # a window after the first really went, not 1.0
-
-
-def test_the_client_reports_when_its_requests_went_out() -> None:
-    sent: list[float] = []
-
-    class Spy(RateLimiter):
-        def sent(self, slot: float) -> None:
-            sent.append(slot)
-            super().sent(slot)
-
-    async def main() -> None:
-        async with Client(direct_endpoint(), transport=httpx.MockTransport(traced)) as client:
-            client._pace = Pace(Spy(5))
-            await client.get("/tags")
-
-    async def traced(request: httpx.Request) -> httpx.Response:
-        trace = request.extensions["trace"]
-        await trace("http11.send_request_headers.started", {"request": request})
-        await trace("http11.send_request_headers.complete", {"request": request})
-        return httpx.Response(200, json={"tags": []})
-
-    asyncio.run(main())
-    assert len(sent) == 1

@@ -12,10 +12,12 @@ import respx
 
 from reconciler.apply import IdMap
 from reconciler.client import Client
-from reconciler.kinds import KINDS
+from reconciler.kinds import standard_kinds
 from reconciler.plan import Change
 
 from .conftest import DIRECT_API
+
+KINDS = standard_kinds()
 
 
 def run(client: Client, step: Callable[[Client], Any]) -> Any:

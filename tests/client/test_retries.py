@@ -14,7 +14,7 @@ import respx
 
 from reconciler.client import Client
 from reconciler.errors import ApiError, AuthError, RateLimitError, TransportError, ValidationError
-from reconciler.ratelimit import retry_after
+from reconciler.ratelimit import Limiters
 
 from .conftest import DIRECT_API, MATON_API, Sleeps, direct_endpoint, maton_endpoint
 
@@ -63,8 +63,9 @@ def test_429_without_retry_after_backs_off(
 
 
 def test_429_pauses_every_client_of_the_account(sleeps: Sleeps) -> None:
-    endpoint = direct_endpoint()
-    first, second = Client(endpoint, sleep=sleeps), Client(endpoint, sleep=sleeps)
+    endpoint, limiters = direct_endpoint(), Limiters()
+    first = Client(endpoint, sleep=sleeps, limiters=limiters)
+    second = Client(endpoint, sleep=sleeps, limiters=limiters)
     with respx.mock(base_url=DIRECT_API) as mock:
         mock.get("/tags").side_effect = [httpx.Response(429, headers={"Retry-After": "30"}), OK]
         mock.get("/lists").respond(json={"lists": []})
@@ -161,7 +162,7 @@ def test_timeouts_after_the_retries_are_a_transport_error(
             call(client, "get", "/tags", {"api_token": "q"})
     message = str(caught.value)
     assert message.startswith("GET /tags: no answer from https://acct.api-us1.com")
-    # an endpoint that never answered gets no retry on a timeout (netfail.retry_limit)
+    # an endpoint that never answered gets no retry on a timeout (retry.retry_limit)
     assert "ReadTimeout: timed out" in message and "after" not in message
     assert "each waited 10 s (ACR_TIMEOUT or --timeout change that)" in message
     assert "api_token" not in message
@@ -289,22 +290,3 @@ def test_validation_errors_are_not_retried(make_client: Callable[..., Client]) -
         with pytest.raises(ValidationError):
             call(client, "create", "/tags", {"tag": {}})
     assert client.stats == {"POST": 1}
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("3", 3.0),
-        (" 1.5 ", 1.5),
-        ("-4", 0.0),
-        ("Wed, 21 Oct 2015 07:28:10 GMT", 10.0),
-        ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),
-        ("soon", None),
-        ("", None),
-        (None, None),
-        ("nan", None),
-    ],
-)
-def test_retry_after_parsing(value: str | None, expected: float | None) -> None:
-    now = email.utils.parsedate_to_datetime("Wed, 21 Oct 2015 07:28:00 GMT").timestamp()
-    assert retry_after(value, now=lambda: now) == expected

@@ -11,10 +11,12 @@ import pytest
 from reconciler.apply import apply_plan
 from reconciler.diff import diff
 from reconciler.errors import ApplyError, ValidationError
-from reconciler.kinds import dependency_graph
+from reconciler.kinds import standard_kinds
 from reconciler.plan import Change, build_plan
 
 from .helpers import desired, live, stage_row
+
+KINDS = standard_kinds()
 
 
 class RecordingApi:
@@ -60,8 +62,8 @@ class RecordingApi:
 
 
 def _apply(want: list[Any], have: list[Any], api: RecordingApi, prune: Any = ()) -> Any:
-    found = diff(want, have, prune=prune)
-    plan = build_plan(found.changes, depends_on=dependency_graph(), ids=found.ids)
+    found = diff(want, have, prune=prune, kinds=KINDS)
+    plan = build_plan(found.changes, kinds=KINDS, ids=found.ids)
     return asyncio.run(apply_plan(api, plan))
 
 
@@ -279,8 +281,8 @@ def test_a_stop_request_starts_no_new_change_and_reports_every_change() -> None:
 
     stop = Stop()
     found = diff(desired("tags", name="A") + desired("tags", name="B") + desired("tags", name="C"),
-                 [])  # fmt: skip
-    plan = build_plan(found.changes, depends_on=dependency_graph())
+                 [], kinds=KINDS)  # fmt: skip
+    plan = build_plan(found.changes, kinds=KINDS)
     api = RecordingApi()
 
     def progress(number: int, total: int, change: Change) -> None:
@@ -298,7 +300,7 @@ def test_a_refused_plan_is_never_run() -> None:
     from reconciler.errors import SafetyError
     from reconciler.plan import Refusal
 
-    plan = build_plan(diff(desired("tags", name="A"), []).changes, depends_on=dependency_graph())
+    plan = build_plan(diff(desired("tags", name="A"), [], kinds=KINDS).changes, kinds=KINDS)
     refused = type(plan)(changes=plan.changes, refusals=(Refusal("protected", "no"),))
     api = RecordingApi()
     with pytest.raises(SafetyError):

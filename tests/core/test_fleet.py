@@ -4,27 +4,34 @@ from __future__ import annotations
 
 import pytest
 
+from reconciler.commands.context import Result
 from reconciler.compare import parity, render
 from reconciler.errors import ConfigError, PlanError
-from reconciler.fleet import exit_code, summary_table
-from reconciler.kinds import Obj
+from reconciler.fleet import result_of, summary_table
+from reconciler.kinds import standard_kinds
 from reconciler.manifest import Project, Target
 from reconciler.plan import AttrDiff, Change, Plan
 from reconciler.targets import Outcome, choose
+
+KINDS = standard_kinds()
 
 
 def target(name: str) -> Target:
     return Target(name=name, connection=f"c-{name}", url=None, vars={}, policy=None)
 
 
-PROJECT = Project(path=None, manifests=("m",), targets={"a": target("a"), "b": target("b")})
+PROJECT = Project(
+    path=None, manifests=("m",), kinds=KINDS, targets={"a": target("a"), "b": target("b")}
+)
 
 
 def test_choose_refuses_without_a_target_unless_there_is_a_default() -> None:
     with pytest.raises(ConfigError, match=r"defines targets \(a, b\): choose one"):
         choose(PROJECT, None)
-    assert choose(Project(path=None, manifests=("m",)), None) == [None]
-    with_default = Project(path=None, manifests=("m",), targets=PROJECT.targets, default_target="b")
+    assert choose(Project(path=None, manifests=("m",), kinds=KINDS), None) == [None]
+    with_default = Project(
+        path=None, manifests=("m",), kinds=KINDS, targets=PROJECT.targets, default_target="b"
+    )
     assert choose(with_default, None) == [PROJECT.targets["b"]]
     assert choose(PROJECT, None, all_targets=True) == list(PROJECT.targets.values())
     with pytest.raises(ConfigError, match="not both"):
@@ -46,7 +53,7 @@ OUTCOMES = [
 ]
 
 
-def test_the_summary_table_and_the_worst_exit_code() -> None:
+def test_the_summary_table_and_the_worst_result() -> None:
     assert summary_table(OUTCOMES, "text").splitlines() == [
         "Summary:",
         "  target  create  update  delete  unmanaged  result",
@@ -54,17 +61,18 @@ def test_the_summary_table_and_the_worst_exit_code() -> None:
         "  b            1       0       0          0  changes",
         "  c            -       -       -          -  error",
     ]
-    assert exit_code(OUTCOMES, detailed=True) == 1
-    assert exit_code(OUTCOMES[:2], detailed=True) == 2
-    assert exit_code(OUTCOMES[:2], detailed=False) == 0
+    assert result_of(OUTCOMES) is Result.FAILED
+    assert result_of(OUTCOMES[:2]) is Result.CHANGES
+    assert result_of(OUTCOMES[:1]) is Result.OK
     assert "| b | 1 | 0 | 0 | 0 | changes |" in summary_table(OUTCOMES, "markdown")
 
 
 def test_the_parity_matrix_counts_objects_per_kind_and_lists_differences() -> None:
-    stage = Obj("stage", "p/to contact", "P / To Contact", {}, extra={"implied": True})
-    reused = Change("update", "stage", "p/lead", "P / Lead", live=stage)
+    # A new pipeline's stages are creates, even those that reuse its default stages.
+    reused = Change("create", "stage", "p/lead", "P / Lead")
     result = parity(
-        [Outcome("a", value=plan("a", UPDATE)), Outcome("b", value=plan("b", CREATE, reused))]
+        [Outcome("a", value=plan("a", UPDATE)), Outcome("b", value=plan("b", CREATE, reused))],
+        KINDS,
     )
     assert dict(result.matrix)["tag"] == ("1", "1")
     assert dict(result.matrix)["list"] == ("in sync", "in sync")
@@ -77,7 +85,7 @@ def test_the_parity_matrix_counts_objects_per_kind_and_lists_differences() -> No
     markdown = render(result, "markdown")
     assert markdown.startswith("### acr compare: 2 object(s) differ")
     assert "| list | ✅ in sync | ✅ in sync |" in markdown
-    assert not result.in_sync and parity([Outcome("a", value=plan("a"))]).in_sync
+    assert not result.in_sync and parity([Outcome("a", value=plan("a"))], KINDS).in_sync
 
 
 def test_all_targets_markdown_stays_a_pull_request_comment() -> None:

@@ -4,14 +4,16 @@ import pytest
 
 from reconciler.diff import diff
 from reconciler.errors import PlanError
-from reconciler.kinds import dependency_graph
+from reconciler.kinds import standard_kinds
 from reconciler.plan import Change, build_plan, kind_rank
 
 from .helpers import desired, stage_row
 
+KINDS = standard_kinds()
+
 
 def _plan(changes, **kw):
-    return build_plan(changes, depends_on=dependency_graph(), **kw)
+    return build_plan(changes, kinds=KINDS, **kw)
 
 
 def test_creates_parents_first_and_deletes_last_in_reverse():
@@ -33,7 +35,9 @@ def test_creates_parents_first_and_deletes_last_in_reverse():
 
 
 def test_stages_are_ordered_by_position_within_their_pipeline():
-    result = diff(desired("pipelines", title="Sales", stages=["A", "B", "C", "D", "E"]), [])
+    result = diff(
+        desired("pipelines", title="Sales", stages=["A", "B", "C", "D", "E"]), [], kinds=KINDS
+    )
     keys = [c.key for c in _plan(result.changes).changes if c.action != "delete"]
     assert keys == ["sales", "sales/a", "sales/b", "sales/c", "sales/d", "sales/e"]
 
@@ -51,10 +55,13 @@ def _secret_hook():
 
 
 def test_plan_data_is_stable_and_shows_secrets_by_reference():
-    plan = _plan(diff(_secret_hook(), []).changes, inputs={"manifests": "abc"})
+    plan = _plan(diff(_secret_hook(), [], kinds=KINDS).changes, inputs={"manifests": "abc"})
     text = str(plan.data)
     assert "s3cr3t" not in text and "${env.HOOK_TOKEN}" in text
-    assert plan.data == _plan(diff(_secret_hook(), []).changes, inputs={"manifests": "abc"}).data
+    assert (
+        plan.data
+        == _plan(diff(_secret_hook(), [], kinds=KINDS).changes, inputs={"manifests": "abc"}).data
+    )
     assert plan.data["changes"][0]["source"] == "manifests/webhooks.yaml:1"
     assert plan.fingerprint.startswith("sha256:")
 
@@ -62,9 +69,10 @@ def test_plan_data_is_stable_and_shows_secrets_by_reference():
 def test_the_fingerprint_does_not_depend_on_the_secret_value():
     hook = _secret_hook()
     other = [replace(hook[0], attrs={**hook[0].attrs, "url": "https://h/x?token=other"})]
-    first = _plan(diff(hook, []).changes, inputs={"manifests": "abc"})
+    first = _plan(diff(hook, [], kinds=KINDS).changes, inputs={"manifests": "abc"})
     assert (
-        first.fingerprint == _plan(diff(other, []).changes, inputs={"manifests": "abc"}).fingerprint
+        first.fingerprint
+        == _plan(diff(other, [], kinds=KINDS).changes, inputs={"manifests": "abc"}).fingerprint
     )
 
 

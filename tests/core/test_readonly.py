@@ -44,7 +44,9 @@ def test_no_write_reaches_the_account_even_past_the_facade(tmp_path):
                 "create": lambda: inner.create("/tags", {"tag": {"tag": "x"}}),
                 "put": lambda: inner.put("/tags/1", {"tag": {"tag": "x"}}),
                 "delete": lambda: inner.delete("/tags/1"),
-                "post": lambda: inner._http.post("http://sandbox.acr/active-campaign/api/3/tags"),
+                "post": lambda: inner._sender.http.post(
+                    "http://sandbox.acr/active-campaign/api/3/tags"
+                ),
             }
             for name, call in calls.items():
                 with pytest.raises(PlanError, match="a plan only reads the account"):

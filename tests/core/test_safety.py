@@ -4,16 +4,18 @@ import pytest
 
 from reconciler.diff import PRUNED, diff
 from reconciler.errors import SafetyError
-from reconciler.kinds import dependency_graph
+from reconciler.kinds import standard_kinds
 from reconciler.plan import Change, build_plan
 from reconciler.protect import Protection, hold_pruned
 from reconciler.safety import Rules, default_delete_limit, enforce, judge
 
 from .helpers import desired, live, stage_row
 
+KINDS = standard_kinds()
+
 
 def _judged(changes, rules=None, ambiguities=(), **kw):
-    plan = build_plan(changes, depends_on=dependency_graph(), **kw)
+    plan = build_plan(changes, kinds=KINDS, **kw)
     return judge(plan, rules or Rules(), ambiguities)
 
 
@@ -73,8 +75,8 @@ def test_a_refused_plan_keeps_every_change_and_says_why_in_its_data():
 def test_a_prune_leaves_protected_objects_alone_and_counts_them():
     have = live(tags=[{"id": "1", "tag": "VIP Gold", "tagType": "contact"},
                       {"id": "2", "tag": "Old", "tagType": "contact"}])  # fmt: skip
-    found = diff([], have, prune={"tags"})
-    kept, held = hold_pruned(found.changes, Protection(("tags:vip*",)), PRUNED)
+    found = diff([], have, prune={"tags"}, kinds=KINDS)
+    kept, held = hold_pruned(found.changes, Protection(("tags:vip*",)), PRUNED, KINDS)
     assert [c.label for c in kept] == ["Old"]
     assert [(h.label, h.pattern, h.id) for h in held] == [("VIP Gold", "tags:vip*", "1")]
 
@@ -82,7 +84,9 @@ def test_a_prune_leaves_protected_objects_alone_and_counts_them():
 def test_a_manifest_that_changes_a_protected_object_is_refused_naming_it_and_the_pattern():
     want = desired("tags", name="VIP", description="new")
     have = live(tags=[{"id": "1", "tag": "VIP", "tagType": "contact", "description": "old"}])
-    plan = _judged(diff(want, have).changes, Rules(Protection(("tags:VIP",))), account_size=1)
+    plan = _judged(
+        diff(want, have, kinds=KINDS).changes, Rules(Protection(("tags:VIP",))), account_size=1
+    )
     (refusal,) = plan.refusals
     assert refusal.rule == "protected"
     assert 'tag "VIP" is protected by policy.protect "tags:VIP"' in refusal.message
@@ -93,18 +97,20 @@ def test_a_protected_pipeline_protects_its_stages():
     rows = [{"id": "1", "title": "Sales", "stages": ["5", "6"]}]
     stages = [stage_row("5", "1", "Lead", 1), stage_row("6", "1", "Lost", 2)]
     have = live(dealGroups=(rows, {"dealStages": stages}))
-    plan = _judged(diff(want, have).changes, Rules(Protection(("pipelines:sales",))))
+    plan = _judged(diff(want, have, kinds=KINDS).changes, Rules(Protection(("pipelines:sales",))))
     assert [(r.rule, r.objects) for r in plan.refusals] == [
         ("protected", ('stage "Sales / Lost"',))
     ]
 
 
 def test_creating_a_new_object_that_matches_a_pattern_is_not_a_change_to_a_protected_one():
-    plan = _judged(diff(desired("tags", name="VIP 2"), []).changes, Rules(Protection(("tags:*",))))
+    plan = _judged(
+        diff(desired("tags", name="VIP 2"), [], kinds=KINDS).changes, Rules(Protection(("tags:*",)))
+    )
     assert plan.refusals == ()
 
 
 def test_a_new_pipeline_whose_name_matches_a_pattern_may_be_created_with_its_stages():
-    found = diff(desired("pipelines", title="Sales", stages=["A", "B", "C", "D"]), [])
+    found = diff(desired("pipelines", title="Sales", stages=["A", "B", "C", "D"]), [], kinds=KINDS)
     plan = _judged(found.changes, Rules(Protection(("pipelines:sales",))))
     assert plan.refusals == () and len(plan.changes) >= 5

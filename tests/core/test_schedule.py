@@ -13,11 +13,13 @@ import pytest
 from reconciler.apply import apply_plan
 from reconciler.diff import diff
 from reconciler.errors import ApplyError, ValidationError
-from reconciler.kinds import dependency_graph, parent_kinds
+from reconciler.kinds import standard_kinds
 from reconciler.plan import Change, Plan, build_plan
 from reconciler.schedule import Schedule, dependents_of, needs_of
 
 from .helpers import desired, live, stage_row
+
+KINDS = standard_kinds()
 
 
 class TimedApi:
@@ -71,8 +73,8 @@ class TimedApi:
 
 
 def make(want: list[Any], have: list[Any] = (), prune: Any = ()) -> Plan:  # type: ignore[assignment]
-    found = diff(want, list(have), prune=prune)
-    return build_plan(found.changes, depends_on=dependency_graph(), ids=found.ids)
+    found = diff(want, list(have), prune=prune, kinds=KINDS)
+    return build_plan(found.changes, kinds=KINDS, ids=found.ids)
 
 
 def run(plan: Plan, api: TimedApi, concurrency: int = 4) -> Any:
@@ -112,7 +114,7 @@ def test_fields_wait_for_the_lists_they_name_only() -> None:
     want += desired("fields", title="A", type="text", lists=["quick"])
     want += desired("fields", title="B", type="text", lists=["slow"])
     plan = make(want)
-    schedule = Schedule.of(plan.changes, dependency_graph(), parent_kinds())
+    schedule = Schedule.of(plan.changes, KINDS.dependency_graph(), KINDS.parent_kinds())
     index = {c.label: i for i, c in enumerate(plan.changes)}
     schedule.done.add(index["quick"])
     assert schedule.ready(index["A"])

@@ -16,6 +16,7 @@ import pytest
 from sandbox_server import RunningSandbox
 
 from reconciler.cli import main
+from reconciler.sandbox import SandboxStore
 
 FAST_RATE = "500"  # the sandbox under test has no limit; the limiter's own pace is tested elsewhere
 
@@ -35,10 +36,17 @@ class Result:
 class Acr:
     """Runs ``acr`` in this process, in a project folder, against one sandbox."""
 
-    def __init__(self, root: Path, sandbox: RunningSandbox, capsys: pytest.CaptureFixture[str]):
+    def __init__(
+        self,
+        root: Path,
+        sandbox: RunningSandbox,
+        capsys: pytest.CaptureFixture[str],
+        snapshots: dict[str, str] | None = None,
+    ):
         self.root = root
         self.sandbox = sandbox
         self._capsys = capsys
+        self._snapshots = {} if snapshots is None else snapshots
 
     def __call__(self, *args: str) -> Result:
         self._capsys.readouterr()
@@ -73,6 +81,19 @@ class Acr:
         again = self.plan()
         assert again["changes"] == [], again["changes"]
 
+    def converged(self, name: str, text: str) -> None:
+        """Write manifest ``name`` and bring the empty account to it: the first time a text is
+        seen by applying it (``converge``), afterwards from a copy of the account as that
+        apply left it, which is the same state without the calls."""
+        self.write(name, text)
+        key = textwrap.dedent(text)
+        saved = self._snapshots.get(key)
+        if saved is None:
+            self.converge()
+            self._snapshots[key] = json.dumps(self.sandbox.store.data())
+        else:
+            self.sandbox.store.connections = SandboxStore.from_data(json.loads(saved)).connections
+
     def api(self) -> httpx.Client:
         return self.sandbox.client()
 
@@ -86,9 +107,16 @@ class Acr:
         return rows
 
 
+@pytest.fixture(scope="session")
+def converged_accounts() -> dict[str, str]:
+    """Accounts as ``Acr.converged`` left them, by manifest text, for the whole session."""
+    return {}
+
+
 @pytest.fixture
 def acr(
     sandbox_server: RunningSandbox,
+    converged_accounts: dict[str, str],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -100,7 +128,7 @@ def acr(
     monkeypatch.setenv("MATON_GATEWAY_URL", sandbox_server.url)
     monkeypatch.setenv("ACR_RATE_LIMIT", FAST_RATE)
     monkeypatch.setenv("ACR_MATON_RATE_LIMIT", FAST_RATE)
-    yield Acr(tmp_path, sandbox_server, capsys)
+    yield Acr(tmp_path, sandbox_server, capsys, converged_accounts)
 
 
 Summary = Callable[[dict[str, Any]], list[tuple[str, str, str]]]

@@ -11,12 +11,15 @@ from typing import Any
 import pytest
 from sandbox_server import RunningSandbox
 
+from reconciler.kinds import standard_kinds
 from reconciler.lock import account_lock
 from reconciler.manifest import load_project
 from reconciler.targets import Run
 
 from .base import dump
 from .conftest import Acr
+
+KINDS = standard_kinds()
 
 A, B, C = (f"{n}0000000-0000-4000-8000-00000000000{n}" for n in (1, 2, 3))
 FAILED, MISSING = "f0000000-0000-4000-8000-00000000000f", "d0000000-0000-4000-8000-00000000000d"
@@ -345,7 +348,7 @@ def test_export_of_an_account_without_deals_access_leaves_pipelines_out(
 def test_all_targets_apply_waits_for_the_lock_of_every_account_it_reaches(fleet: Acr) -> None:
     fleet.write("tags.yaml", dump({"tags": [{"name": "Fleet"}]}))
     project = fleet.root / "acr.yaml"
-    endpoint = Run(os.environ).session(load_project(project).targets["b"]).endpoint
+    endpoint = Run(os.environ).session(load_project(project, kinds=KINDS).targets["b"]).endpoint
     with account_lock(endpoint.account, what="b", timeout=0):  # another apply on b
         held = fleet("apply", "--yes", "--all-targets", "--lock-timeout", "0")
     assert held.code == 1 and "another acr apply" in held.err and "nothing was changed" in held.err

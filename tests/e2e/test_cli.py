@@ -194,6 +194,7 @@ def test_targets_pick_their_connection_vars_and_policy(
     monkeypatch.setenv("MATON_API_KEY", sandbox.key)
     monkeypatch.setenv("MATON_GATEWAY_URL", sandbox.url)
     monkeypatch.setenv("ACR_RATE_LIMIT", "500")
+    monkeypatch.setenv("ACR_MATON_RATE_LIMIT", "500")
     acr = Acr(project, sandbox, capsys)
     acr.project(
         f"manifests: [manifests]\nvars: {{who: nobody}}\n"

@@ -13,14 +13,16 @@ from .conftest import Acr, changes
 
 @pytest.fixture
 def applied(acr: Acr) -> Acr:
+    acr.converged("all.yaml", dump(BASE))
+    return acr
+
+
+def test_empty_account_to_manifests_and_back_to_no_changes(acr: Acr) -> None:
     acr.write("all.yaml", dump(BASE))
     first = acr.plan()
     assert first["summary"]["create"] > 0 and first["summary"]["delete"] == 0
     acr.converge()
-    return acr
-
-
-def test_empty_account_to_manifests_and_back_to_no_changes(applied: Acr) -> None:
+    applied = acr
     stages = applied.rows("dealStages")
     assert [(s["title"], s["order"]) for s in sorted(stages, key=lambda s: int(s["order"]))] == [
         ("Lead", "1"), ("Qualified", "2"), ("Won", "3"),

@@ -39,6 +39,7 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("MATON_API_KEY", "test-key")
     monkeypatch.setenv("ACR_RATE_LIMIT", "500")
+    monkeypatch.setenv("ACR_MATON_RATE_LIMIT", "500")
     (tmp_path / "tags.yaml").write_text("tags:\n  - name: VIP\n", encoding="utf-8")
     return Run(capsys)
 

@@ -63,7 +63,11 @@ def test_apply_under_faults_converges_within_two_runs(
     monkeypatch.setenv("MATON_API_KEY", faulty.key)
     monkeypatch.setenv("MATON_GATEWAY_URL", faulty.url)
     monkeypatch.setenv("ACR_RATE_LIMIT", "500")
+    monkeypatch.setenv("ACR_MATON_RATE_LIMIT", "500")
     monkeypatch.setenv("ACR_TIMEOUT", "0.5")  # an injected timeout costs this much
+    # The waits between retries (0.5 s, doubling) are the real policy's; what is tested here
+    # is what is retried and what is looked up first, not how long the waits are.
+    monkeypatch.setattr("reconciler.retry.BACKOFF_BASE", 0.02)
     monkeypatch.setenv("HOOK_TOKEN", "fault-test-token")
     project = ["--project", str(EXAMPLES / "acr.yaml")]
     manifests = str(EXAMPLES / "manifests")

@@ -13,8 +13,7 @@ from .conftest import Acr, changes
 
 @pytest.fixture
 def applied(acr: Acr) -> Acr:
-    acr.write("all.yaml", dump(BASE))
-    acr.converge()
+    acr.converged("all.yaml", dump(BASE))
     return acr
 
 

@@ -74,7 +74,7 @@ def test_a_tags_only_project_reads_only_tags_and_works_without_deals_access(acr:
 def test_managed_pipelines_without_deals_access_say_so_and_write_nothing(
     acr: Acr, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("reconciler.client.BACKOFF_BASE", 0.001)  # the retries' waits
+    monkeypatch.setattr("reconciler.retry.BACKOFF_BASE", 0.001)  # the retries' waits
     account(acr).settings["deals_access"] = False
     acr.write("all.yaml", dump(BASE))
     result = acr("apply", "--yes")

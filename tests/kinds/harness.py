@@ -17,11 +17,14 @@ from ruamel.yaml import YAML
 from reconciler.apply import apply_plan
 from reconciler.client import Client, Endpoint
 from reconciler.engine import make_plan
-from reconciler.kinds import Obj
+from reconciler.kinds import Obj, standard_kinds
 from reconciler.manifest import load_manifests
 from reconciler.plan import Plan
+from reconciler.ratelimit import Limiters
 from reconciler.sandbox import SandboxStore, create_app
 from reconciler.state import read_account
+
+KINDS = standard_kinds()
 
 _accounts = itertools.count(1)
 
@@ -49,9 +52,10 @@ class SandboxAccount:
         self.endpoint = Endpoint(
             base_url="http://sandbox.acr/active-campaign/api/3",
             headers={"Authorization": f"Bearer {self.store.maton_key}"},
-            account=f"kind-contract-{next(_accounts)}",  # a limiter of its own
+            account=f"kind-contract-{next(_accounts)}",
             description="in-process sandbox",
         )
+        self.limiters = Limiters()  # its clients' run: a copy gets its own
 
     def copy(self, root: Path) -> SandboxAccount:
         data = json.loads(json.dumps(self.store.data()))
@@ -59,7 +63,13 @@ class SandboxAccount:
 
     def client(self) -> Client:
         transport = httpx.ASGITransport(app=self.app)
-        return Client(self.endpoint, transport=transport, rate=10_000, sleep=_no_wait)
+        return Client(
+            self.endpoint,
+            transport=transport,
+            rate=10_000,
+            sleep=_no_wait,
+            limiters=self.limiters,
+        )
 
     def write(self, manifest: dict[str, Any]) -> Path:
         path = self.root / "manifest.yaml"
@@ -69,7 +79,7 @@ class SandboxAccount:
         return path
 
     def plan(self, manifest: dict[str, Any], prune: Collection[str] = ()) -> Plan:
-        desired = load_manifests([self.write(manifest)], env={})
+        desired = load_manifests([self.write(manifest)], env={}, kinds=KINDS)
 
         async def run() -> Plan:
             async with self.client() as client:
@@ -93,6 +103,6 @@ class SandboxAccount:
     def live(self) -> list[Obj]:
         async def run() -> list[Obj]:
             async with self.client() as client:
-                return list((await read_account(client)).objects)
+                return list((await read_account(client, KINDS)).objects)
 
         return asyncio.run(run())

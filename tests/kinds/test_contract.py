@@ -14,13 +14,15 @@ import pytest
 
 from reconciler.errors import PlanError
 from reconciler.export import export_account
-from reconciler.kinds import KINDS
+from reconciler.kinds import standard_kinds
 from reconciler.manifest import load_manifests
 
 from .harness import SandboxAccount
 from .samples import SAMPLES, Sample
 
-NAMES = sorted(KINDS)
+KINDS = standard_kinds()
+
+NAMES = sorted(KINDS.names)
 ATTRIBUTES = [
     pytest.param(name, index, id=f"{name}-{SAMPLES[name].changes[index][0]}-{index}")
     for name in NAMES
@@ -65,7 +67,7 @@ def test_create_from_empty_reads_back_as_the_manifest_says(name: str, tmp_path: 
     plan = account.apply(manifest)
     assert any(c.kind == name for c in plan.changes)
     assert not [c for c in plan.changes if c.action == "delete" and c.id], "a live object went"
-    wanted = [o for o in load_manifests([account.write(manifest)], env={}).objects]
+    wanted = [o for o in load_manifests([account.write(manifest)], env={}, kinds=KINDS).objects]
     live = of_kind(account, name)
     for obj in (o for o in wanted if o.kind == name):
         assert obj.key in live, f"{obj.key} was not created"
@@ -137,7 +139,7 @@ def test_an_export_of_the_account_plans_no_change(
     name: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     account = applied(name, tmp_path, tmp_path_factory)
-    exported = export_account(account.live())
+    exported = export_account(account.live(), KINDS)
     assert not exported.skipped and not exported.placeholders
     assert KINDS[name].section in exported.sections or KINDS[name].child_of
     plan = account.plan(exported.sections)

@@ -10,11 +10,13 @@ import pytest
 from pydantic import ValidationError
 
 from reconciler.errors import ApplyError, AuthError, ManifestError, PlanError
-from reconciler.kinds import KINDS, RawCollection
+from reconciler.kinds import RawCollection, standard_kinds
 from reconciler.kinds.deal_fields import DealFieldKind, DealFieldSpec
 from reconciler.manifest import load_manifests
 
 from .harness import SandboxAccount
+
+KINDS = standard_kinds()
 
 KIND = KINDS["deal_field"]
 SOURCE = {"label": "Deal Source", "type": "dropdown", "options": ["Inbound", "Outbound"]}
@@ -45,7 +47,7 @@ def test_a_bad_entry_is_located(tmp_path: Path) -> None:
     path = tmp_path / "deals.yaml"
     path.write_text("deal_fields:\n  - label: X\n    type: text\n    options: [a]\n")
     with pytest.raises(ManifestError) as caught:
-        load_manifests([path], env={})
+        load_manifests([path], env={}, kinds=KINDS)
     assert "deals.yaml:2:5: deal_fields[0]" in str(caught.value)
 
 
@@ -127,7 +129,7 @@ def test_a_delete_says_what_deals_lose(tmp_path: Path) -> None:
 
 
 def test_the_kind_is_registered_after_webhooks() -> None:
-    assert isinstance(KIND, DealFieldKind) and list(KINDS)[-1] == "deal_field"
+    assert isinstance(KIND, DealFieldKind) and KINDS.names[-1] == "deal_field"
 
 
 def test_without_deals_access_the_plan_says_so(tmp_path: Path) -> None:

@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 from reconciler.errors import ManifestError
+from reconciler.kinds import standard_kinds
 from reconciler.manifest import Desired, load_manifests
+
+KINDS = standard_kinds()
 
 Write = Callable[[str, str], Path]
 DATA = Path(__file__).parent / "data"
@@ -27,7 +30,7 @@ LIST = """\
 def load(
     *paths: str | Path, vars: dict[str, str] | None = None, env: dict[str, str] | None = None
 ) -> Desired:
-    return load_manifests(list(paths), vars=vars, env=env if env is not None else {})
+    return load_manifests(list(paths), vars=vars, env=env if env is not None else {}, kinds=KINDS)
 
 
 def problems(

@@ -110,13 +110,14 @@ def test_references_to_lists_no_manifest_defines_are_warnings_for_plan_to_resolv
 
 
 def test_a_stage_cannot_name_a_pipeline_outside_its_entry(write: Write) -> None:
-    from reconciler.kinds import KINDS
+    from reconciler.kinds import standard_kinds
     from reconciler.manifest.checks import adoptable
 
-    stage = KINDS["pipeline"].desired(
-        KINDS["pipeline"].spec.model_validate({"title": "P", "stages": ["A"]}), "x:1"
+    kinds = standard_kinds()
+    stage = kinds["pipeline"].desired(
+        kinds["pipeline"].spec.model_validate({"title": "P", "stages": ["A"]}), "x:1"
     )[1]
-    assert not adoptable(stage, "pipeline")
+    assert not adoptable(stage, "pipeline", kinds)
 
 
 def test_references_may_point_to_a_later_file(write: Write) -> None:

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from reconciler.kinds import standard_kinds
 from reconciler.manifest import Desired, load_manifests
 
 from .helpers import EXAMPLE, LIST, Write, keys, load, problems
+
+KINDS = standard_kinds()
 
 HOOKS = {"hooks_base": "https://hooks.example.com"}
 TOKEN = {"HOOK_TOKEN": "t0ken-value"}
@@ -46,7 +49,7 @@ def test_design_example_loads_into_objects_of_every_kind(write: Write) -> None:
     assert field.attrs["lists"] == "all"
     won = by_key["stage", "sales/won"]
     assert won.attrs == {"title": "Won", "order": 3}
-    assert won.extra["absorbs"] == ("closed won",)
+    assert won.extra.absorbs == ("closed won",)
     assert won.parent == "sales"
     assert by_key["stage", "sales/qualified"].attrs["color"] == "32B0FC"
     hook = by_key["webhook", "CRM sync"]
@@ -168,7 +171,7 @@ def test_every_key_of_every_kind(write: Write) -> None:
         "deal_order": "next-action ASC",
     }
     assert kickoff.aliases == ("onboarding/start",)
-    assert by_key["stage", "onboarding/live"].extra["absorbs"] == ("launch", "go live")
+    assert by_key["stage", "onboarding/live"].extra.absorbs == ("launch", "go live")
     audit = by_key["webhook", "Audit"]
     assert audit.attrs == {
         "name": "Audit",
@@ -235,7 +238,7 @@ def test_files_outside_the_current_directory_show_absolute_paths(
     outside = tmp_path.parent / f"{tmp_path.name}-outside.yaml"
     outside.write_text("tags: [{name: far}]\n", encoding="utf-8")
     try:
-        desired = load_manifests([outside], env={})
+        desired = load_manifests([outside], env={}, kinds=KINDS)
     finally:
         outside.unlink()
     assert desired.files == (outside.as_posix(),)
@@ -247,7 +250,7 @@ def test_env_defaults_to_the_process_environment(
 ) -> None:
     monkeypatch.setenv("ACR_TEST_TOKEN", "from-os")
     write("h.yaml", EXAMPLE.replace("HOOK_TOKEN", "ACR_TEST_TOKEN"))
-    desired = load_manifests(["h.yaml"], vars=HOOKS)
+    desired = load_manifests(["h.yaml"], vars=HOOKS, kinds=KINDS)
     assert desired.secrets == {"ACR_TEST_TOKEN": "from-os"}
 
 

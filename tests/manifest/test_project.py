@@ -7,9 +7,12 @@ from pathlib import Path
 import pytest
 
 from reconciler.errors import ConfigError, ManifestError
+from reconciler.kinds import standard_kinds
 from reconciler.manifest import Policy, Project, Target, load_project
 
 from .helpers import DATA, Write
+
+KINDS = standard_kinds()
 
 # The project file of design.md section 3, as written there.
 EXAMPLE = (DATA / "design-acr.yaml").read_text(encoding="utf-8")
@@ -17,31 +20,31 @@ EXAMPLE = (DATA / "design-acr.yaml").read_text(encoding="utf-8")
 
 def messages(path: str | Path | None) -> list[str]:
     with pytest.raises(ManifestError) as caught:
-        load_project(path)
+        load_project(path, kinds=KINDS)
     return [str(problem) for problem in caught.value.problems]
 
 
 def test_without_a_project_file_the_defaults_apply(workdir: Path) -> None:
-    assert load_project() == Project(
-        path=None, manifests=("manifests",), policy=Policy(), vars={}, targets={}
+    assert load_project(kinds=KINDS) == Project(
+        path=None, manifests=("manifests",), kinds=KINDS, policy=Policy(), vars={}, targets={}
     )
 
 
 def test_acr_yaml_in_the_current_directory_is_read(write: Write) -> None:
     write("acr.yaml", "manifests: [config, extra/hooks.yaml]\n")
-    project = load_project()
+    project = load_project(kinds=KINDS)
     assert project.path == Path("acr.yaml")
     assert project.manifests == ("config", "extra/hooks.yaml")
 
 
 def test_a_missing_named_file_is_a_config_error(workdir: Path) -> None:
     with pytest.raises(ConfigError, match="project file other.yaml does not exist"):
-        load_project("other.yaml")
+        load_project("other.yaml", kinds=KINDS)
 
 
 def test_design_example(write: Write) -> None:
     write("acr.yaml", EXAMPLE)
-    project = load_project("acr.yaml")
+    project = load_project("acr.yaml", kinds=KINDS)
     assert project.manifests == ("manifests",)
     assert project.policy == Policy(
         prune=frozenset({"tags", "webhooks"}),
@@ -77,7 +80,7 @@ def test_target_vars_override_the_top_level_ones(write: Write) -> None:
           b: {}
         """,
     )
-    project = load_project()
+    project = load_project(kinds=KINDS)
     assert project.vars == {"base": "https://default.example.com", "region": "eu", "port": "8443"}
     assert project.targets["a"].vars == {
         "base": "https://a.example.com",
@@ -92,10 +95,13 @@ def test_manifest_paths_are_relative_to_the_project_file(
     write: Write, workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write("repo/acr.yaml", "manifests: [manifests, ../shared/tags.yaml]\n")
-    assert load_project("repo/acr.yaml").manifests == ("repo/manifests", "shared/tags.yaml")
+    assert load_project("repo/acr.yaml", kinds=KINDS).manifests == (
+        "repo/manifests",
+        "shared/tags.yaml",
+    )
     (workdir / "elsewhere").mkdir()
     monkeypatch.chdir(workdir / "elsewhere")
-    assert load_project(workdir / "repo" / "acr.yaml").manifests == (
+    assert load_project(workdir / "repo" / "acr.yaml", kinds=KINDS).manifests == (
         (workdir / "repo" / "manifests").as_posix(),
         (workdir / "shared" / "tags.yaml").as_posix(),
     )
@@ -103,7 +109,7 @@ def test_manifest_paths_are_relative_to_the_project_file(
 
 def test_an_empty_project_file_gives_the_defaults(write: Write) -> None:
     write("acr.yaml", "# nothing yet\n")
-    project = load_project()
+    project = load_project(kinds=KINDS)
     assert project.path == Path("acr.yaml")
     assert project.manifests == ("manifests",)
     assert project.targets == {}

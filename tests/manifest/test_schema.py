@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 
-from reconciler.kinds import sections
+from reconciler.kinds import Registry, standard_kinds
 from reconciler.manifest import manifest_schema, project_schema, write_schemas
 from reconciler.manifest.schema import render_schema
+
+KINDS = standard_kinds()
 
 COMMITTED = Path(__file__).resolve().parents[2] / "schemas"
 
@@ -21,17 +23,19 @@ COMMITTED = Path(__file__).resolve().parents[2] / "schemas"
     ("name", "build"),
     [("manifest.schema.json", manifest_schema), ("acr.schema.json", project_schema)],
 )
-def test_committed_schemas_are_up_to_date(name: str, build: Callable[[], dict[str, Any]]) -> None:
+def test_committed_schemas_are_up_to_date(
+    name: str, build: Callable[[Registry], dict[str, Any]]
+) -> None:
     path = COMMITTED / name
     assert path.is_file(), f"schemas/{name} is missing: run `make schema` and commit it"
-    fresh = render_schema(build())
+    fresh = render_schema(build(KINDS))
     assert path.read_text(encoding="utf-8") == fresh, (
         f"schemas/{name} is out of date with the models: run `make schema` and commit it"
     )
 
 
 def test_write_schemas_writes_both_files_sorted_with_a_trailing_newline(tmp_path: Path) -> None:
-    written = write_schemas(tmp_path / "out")
+    written = write_schemas(tmp_path / "out", KINDS)
     assert [p.name for p in written] == ["manifest.schema.json", "acr.schema.json"]
     for path in written:
         text = path.read_text(encoding="utf-8")
@@ -41,12 +45,12 @@ def test_write_schemas_writes_both_files_sorted_with_a_trailing_newline(tmp_path
 
 
 def test_manifest_schema_has_every_section_and_nothing_else() -> None:
-    schema = manifest_schema()
+    schema = manifest_schema(KINDS)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["additionalProperties"] is False
-    assert sorted(schema["properties"]) == sorted(sections())
+    assert sorted(schema["properties"]) == sorted(KINDS.sections())
     assert "required" not in schema
-    for section, kind in sections().items():
+    for section, kind in KINDS.sections().items():
         prop = schema["properties"][section]
         assert prop["description"]
         arrays = [a for a in prop["anyOf"] if a.get("type") == "array"]
@@ -55,14 +59,14 @@ def test_manifest_schema_has_every_section_and_nothing_else() -> None:
 
 
 def test_manifest_schema_patterns_accept_references() -> None:
-    url = manifest_schema()["$defs"]["WebhookSpec"]["properties"]["url"]["pattern"]
+    url = manifest_schema(KINDS)["$defs"]["WebhookSpec"]["properties"]["url"]["pattern"]
     assert re.search(url, "${vars.hooks_base}/ac")
     assert re.search(url, "https://example.com")
     assert not re.search(url, "ftp://example.com")
 
 
 def test_project_schema_lists_the_sections_policy_may_prune() -> None:
-    schema = project_schema()
+    schema = project_schema(KINDS)
     prune = schema["$defs"]["PolicyModel"]["properties"]["prune"]
-    assert prune["items"]["enum"] == list(sections())
+    assert prune["items"]["enum"] == list(KINDS.sections())
     assert schema["additionalProperties"] is False

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 
 from reconciler.errors import ManifestError
+from reconciler.kinds import standard_kinds
 from reconciler.manifest import load_manifests
 
 from .helpers import Write, load, problems
+
+KINDS = standard_kinds()
 
 SECRET = "s3cr3t-t0ken-value"
 
@@ -142,18 +145,20 @@ def test_objects_without_secrets_have_no_shown_form(write: Write) -> None:
 
 def test_offline_loading_reads_no_environment_value(write: Write) -> None:
     write("h.yaml", hook("${env.URL}", extra="    list: news\n"))
-    offline = load_manifests(["h.yaml"], env={"URL": "ftp://not-checked"}, read_env=False)
+    offline = load_manifests(
+        ["h.yaml"], env={"URL": "ftp://not-checked"}, read_env=False, kinds=KINDS
+    )
     (warning,) = offline.warnings  # the url's value is unknown offline: not checked
     assert 'list "news" is not in the manifests' in warning.message
     write("h.yaml", hook("https://x/?t=${env.UNSET}&u=${env.ALSO_UNSET}"))
-    desired = load_manifests(["h.yaml"], env={}, read_env=False)
+    desired = load_manifests(["h.yaml"], env={}, read_env=False, kinds=KINDS)
     assert desired.env_names == ("ALSO_UNSET", "UNSET") and desired.secrets == {}
 
 
 def test_offline_loading_still_checks_reference_syntax(write: Write) -> None:
     write("h.yaml", hook("https://x/?t=${env.BAD-NAME}"))
     with pytest.raises(ManifestError, match='"BAD-NAME" is not an environment variable name'):
-        load_manifests(["h.yaml"], env={}, read_env=False)
+        load_manifests(["h.yaml"], env={}, read_env=False, kinds=KINDS)
 
 
 def _message(path: str, env: dict[str, str]) -> str:
@@ -208,3 +213,14 @@ def test_a_secret_in_a_description_is_fine(write: Write) -> None:
     write("t.yaml", "tags:\n  - name: VIP\n    description: 'key ${env.TOKEN}'\n")
     (tag,) = load("t.yaml", env={"TOKEN": "V"}).objects
     assert tag.shown == {"name": "VIP", "type": "contact", "description": "key ${env.TOKEN}"}
+
+
+def test_later_vars_win_and_no_layer_is_none() -> None:
+    from reconciler.manifest.vars import merge_vars
+
+    project = {"base": "https://default.example.com", "region": "eu"}
+    target = {"base": "https://a.example.com"}
+    assert merge_vars(project, target) == {"base": "https://a.example.com", "region": "eu"}
+    assert merge_vars(project, None) == project
+    assert merge_vars() == {}
+    assert project == {"base": "https://default.example.com", "region": "eu"}  # not changed

@@ -11,8 +11,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from reconciler.kinds import standard_kinds
 from reconciler.kinds.base import Obj
 from reconciler.plan import AttrDiff, Change, Held, Plan, Refusal
+
+KINDS = standard_kinds()
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE_ENV = "ACR_UPDATE_GOLDEN"
@@ -166,6 +169,7 @@ def sample_changes() -> tuple[Change, ...]:
 
 def sample_plan() -> Plan:
     return Plan(
+        kinds=KINDS,
         changes=sample_changes(),
         unmanaged=14,
         target="production",
@@ -195,6 +199,7 @@ def refused_plan() -> Plan:
                 "allows", needs="--allow-deletes 2"),
     )  # fmt: skip
     return Plan(
+        kinds=KINDS,
         changes=changes,
         unmanaged=3,
         target="production",
@@ -207,6 +212,7 @@ def refused_plan() -> Plan:
 
 def empty_plan(unmanaged: int = 14) -> Plan:
     return Plan(
+        kinds=KINDS,
         changes=(),
         unmanaged=unmanaged,
         target="production",
@@ -241,4 +247,4 @@ def huge_plan(count: int = 5000) -> Plan:
                     description="x" * 40,
                 )
             )
-    return Plan(changes=tuple(changes), unmanaged=1, target="production")
+    return Plan(kinds=KINDS, changes=tuple(changes), unmanaged=1, target="production")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from render_samples import create, delete, huge_plan, sample_plan
+from render_samples import KINDS, create, delete, huge_plan, sample_plan
 
 from reconciler.plan import Plan
 from reconciler.render.markdown import LIMIT, MAX_CHARS, cell, render_markdown
@@ -17,7 +17,8 @@ def test_cells_escape_pipes_markup_and_newlines() -> None:
 
 def test_table_row_per_change() -> None:
     plan = Plan(
-        changes=(delete("tag", "contact:x", "x | y\nz", "1", "pruned: not in the manifests"),)
+        kinds=KINDS,
+        changes=(delete("tag", "contact:x", "x | y\nz", "1", "pruned: not in the manifests"),),
     )
     out = render_markdown(plan)
     assert r"| - | tag | x \| y<br>z | pruned: not in the manifests |" in out.splitlines()
@@ -25,7 +26,9 @@ def test_table_row_per_change() -> None:
 
 
 def test_details_fence_outlasts_backticks_in_values() -> None:
-    plan = Plan(changes=(create("tag", "contact:x", "x", "t.yaml:1", name="a ```` b"),))
+    plan = Plan(
+        kinds=KINDS, changes=(create("tag", "contact:x", "x", "t.yaml:1", name="a ```` b"),)
+    )
     out = render_markdown(plan)
     assert "`````diff\n" in out
     assert out.count("`````\n") == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from render_samples import HOOK_TOKEN, create, delete, option, sample_plan, update
+from render_samples import HOOK_TOKEN, KINDS, create, delete, option, sample_plan, update
 
 from reconciler.kinds.base import Obj
 from reconciler.plan import AttrDiff, Plan
@@ -126,7 +126,7 @@ def test_rows_follow_plan_order_one_per_change() -> None:
 
 def test_create_row_lists_its_attributes() -> None:
     change = create("tag", "contact:vip", "VIP", "t.yaml:2", name="VIP", type="contact")
-    [row] = rows(Plan(changes=(change,)))
+    [row] = rows(Plan(kinds=KINDS, changes=(change,)))
     assert row == Row(
         action="create",
         symbol="+",
@@ -141,7 +141,7 @@ def test_create_row_lists_its_attributes() -> None:
 
 def test_delete_row_joins_reason_and_note() -> None:
     change = delete("tag", "contact:t", "T", "4", "pruned: not in the manifests", note="2 lose it")
-    [row] = rows(Plan(changes=(change,)))
+    [row] = rows(Plan(kinds=KINDS, changes=(change,)))
     assert (row.symbol, row.note, row.details, row.source) == (
         "-",
         "pruned: not in the manifests; 2 lose it",
@@ -152,7 +152,7 @@ def test_delete_row_joins_reason_and_note() -> None:
 
 def test_update_row_note_and_details() -> None:
     change = update("stage", "p/a", "P / A", None, ("title", "To Contact", "A"), note="reuses")
-    [row] = rows(Plan(changes=(change,)))
+    [row] = rows(Plan(kinds=KINDS, changes=(change,)))
     assert (row.symbol, row.note, row.details) == ("~", "reuses", ('title: "To Contact" -> "A"',))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from render_samples import create, delete, empty_plan, update
+from render_samples import KINDS, create, delete, empty_plan, update
 
 from reconciler.plan import Plan
 from reconciler.render.text import render_text
@@ -10,6 +10,7 @@ from reconciler.render.text import render_text
 
 def test_notes_align_two_spaces_after_the_longest_head() -> None:
     plan = Plan(
+        kinds=KINDS,
         changes=(
             update("list", "newsletter", "newsletter", "3", ("name", "News", "Newsletter")),
             delete("webhook", "Old hook", "Old hook", "7", "pruned: not in the manifests"),
@@ -34,7 +35,9 @@ def test_notes_align_two_spaces_after_the_longest_head() -> None:
 
 
 def test_heading_without_endpoint_and_one_unmanaged_object() -> None:
-    plan = Plan(changes=(create("tag", "contact:a", "A", "t.yaml:1", name="A"),), unmanaged=1)
+    plan = Plan(
+        kinds=KINDS, changes=(create("tag", "contact:a", "A", "t.yaml:1", name="A"),), unmanaged=1
+    )
     assert render_text(plan) == (
         "acr plan — target default\n"
         "\n"
@@ -56,11 +59,12 @@ def test_empty_plan() -> None:
 def test_notes_align_by_display_width_and_long_heads_do_not_push_them() -> None:
     long = "A name far too long to line every other note up behind it"
     plan = Plan(
+        kinds=KINDS,
         changes=(
             delete("tag", "contact:k", "顧客", "1", "pruned"),
             delete("tag", "contact:e", "Cafe\u0301s", "2", "pruned"),
             delete("tag", "contact:l", long, "3", "pruned"),
-        )
+        ),
     )
     lines = render_text(plan).splitlines()[2:5]
     assert lines[0] == '  - tag "顧客"   pruned'  # 2 wide characters take 4 cells
@@ -70,10 +74,11 @@ def test_notes_align_by_display_width_and_long_heads_do_not_push_them() -> None:
 
 def test_colour_marks_each_action_and_the_counts() -> None:
     plan = Plan(
+        kinds=KINDS,
         changes=(
             create("tag", "contact:a", "A", "t.yaml:1", name="A"),
             delete("tag", "contact:b", "B", "2", "pruned"),
-        )
+        ),
     )
     out = render_text(plan, colour=True)
     assert '\x1b[32m  + tag "A"\x1b[0m' in out and '\x1b[31m  - tag "B"  pruned\x1b[0m' in out
@@ -86,6 +91,7 @@ def test_a_field_shows_its_title_with_the_perstag_beside_it() -> None:
 
     field = Obj("field", "PLAN", "Plan", {"title": "Plan", "perstag": "PLAN"})
     plan = Plan(
-        changes=(update("field", "PLAN", "Plan", "8", ("default", "", "x"), desired=field),)
+        kinds=KINDS,
+        changes=(update("field", "PLAN", "Plan", "8", ("default", "", "x"), desired=field),),
     )
     assert '  ~ field "Plan" (PLAN)\n' in render_text(plan)
