@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import gc
 import hashlib
 import os
@@ -301,9 +302,14 @@ def _stand_in(
         return None, uses
 
 
+@functools.cache
+def _first_key(spec: type[BaseModel]) -> str:
+    return next(iter(input_keys(spec)))
+
+
 def _label(kind: Kind, data: Any, path: DataPath, secret_paths: set[DataPath]) -> str:
     """How messages name an entry: its kind and its first field ("webhook \"CRM sync\"")."""
-    first = next(iter(input_keys(kind.spec)))
+    first = _first_key(kind.spec)
     value = data.get(first) if isinstance(data, dict) else None
     if not isinstance(value, str) or not value or (*path, first) in secret_paths:
         return ""
