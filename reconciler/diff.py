@@ -184,14 +184,14 @@ def _diff_siblings(
     result.ambiguous += ambiguous
     pairs, new, extra = match(desired, live)
     _compare(kind, pairs, new, result, parent_new=parent_new)
-    absorbed = {title: want for want in desired for title in want.extra.absorbs}
     for obj in extra:
         _register(result, obj.kind, obj.key, obj.id)
-        absorber: Obj | None = absorbed.get(str(obj.attrs.get("title", "")).casefold().strip())
-        reason = f'not listed in {parent.kind} "{parent.label}"'
-        move_to = (absorber.kind, absorber.key) if absorber else None
-        moved = f'deals move to "{absorber.attrs["title"]}" first' if absorber else None
-        result.changes.append(replace(_delete(obj, reason), move_to=move_to, note=moved))
+        delete = _delete(obj, f'not listed in {parent.kind} "{parent.label}"')
+        into = kind.absorber(obj, desired)
+        if into is not None:
+            note = kind.describe_move(into, 0)
+            delete = replace(delete, move_to=(into.kind, into.key), note=note)
+        result.changes.append(delete)
 
 
 def _follow_renames(

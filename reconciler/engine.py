@@ -4,7 +4,7 @@ and let the safety gate give its verdict. Planning only reads: it is given a ``R
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from typing import Protocol
 
@@ -15,12 +15,12 @@ from reconciler.hints import add_rename_hints
 from reconciler.kinds import Registry
 from reconciler.kinds.base import Reads
 from reconciler.manifest import Desired
+from reconciler.objects import Obj, Ref
 from reconciler.online import access_error, check_online
 from reconciler.plan import Change, Plan, build_plan
 from reconciler.protect import hold_pruned
 from reconciler.safety import Rules, judge
 from reconciler.state import Account, Reader, gather, needed, read_account
-from reconciler.words import plural
 
 
 class AccountApi(Reads, Reader, Protocol):
@@ -41,6 +41,7 @@ async def make_plan(
     rules = rules or Rules()
     kinds = desired.kinds
     pruned, notices = prunable(prune, desired.sections)
+    by_ref = {(obj.kind, obj.key): obj for obj in desired.objects}
     try:
         read, _ = await gather(  # the online checks run alongside the reads
             read_account(client, kinds, needed(kinds, desired.objects, pruned)),
@@ -51,7 +52,7 @@ async def make_plan(
         found = diff(desired.objects, account.objects, kinds=kinds, prune=pruned)
         check_external(desired, account.objects, found.changes)
         kept, held = hold_pruned(found.changes, rules.protection, PRUNED, kinds)
-        changes = add_rename_hints(await count_impact(client, kept, kinds))
+        changes = add_rename_hints(await count_impact(client, kept, kinds, by_ref))
     except AuthError as exc:
         raise access_error(exc, endpoint, kinds) from exc
     plan = build_plan(
@@ -81,9 +82,13 @@ def prunable(prune: Collection[str], present: Collection[str]) -> tuple[set[str]
     return set(prune) & set(present), notices
 
 
-async def count_impact(api: Reads, changes: list[Change], kinds: Registry) -> list[Change]:
+async def count_impact(
+    api: Reads, changes: list[Change], kinds: Registry, desired: Mapping[Ref, Obj]
+) -> list[Change]:
     """Each delete, and each update that takes something away, carries what it touches:
-    ``{"contacts": 3}``, ``{"deals": 2}`` (None: the account could not count it)."""
+    ``{"contacts": 3}``, ``{"deals": 2}`` (None: the account could not count it).
+    ``desired`` holds the desired objects by ref: a delete whose dependents move first
+    names the one they move to."""
 
     async def count(change: Change) -> Change:
         kind = kinds[change.kind]
@@ -95,16 +100,9 @@ async def count_impact(api: Reads, changes: list[Change], kinds: Registry) -> li
         number = await kind.count_dependents(api, change.live) if change.id else 0
         impact = {kind.dependents: number} if kind.dependents and change.id else {}
         shown = number or 0
-        if change.note:  # the deals move first: say how many
-            return replace(change, impact=impact, note=_moving(shown, change.note))
+        into = desired.get(change.move_to) if change.move_to else None
+        if into is not None:  # what hangs off it moves first: say how much
+            return replace(change, impact=impact, note=kind.describe_move(into, shown))
         return replace(change, impact=impact, note=kind.describe_delete(change.live, shown))
 
     return await gather(*(count(c) for c in changes))
-
-
-def _moving(number: int, note: str) -> str:
-    """``3 deals move to "Won" first`` / ``1 deal moves to "Won" first``."""
-    if not number or not note.startswith("deals move"):
-        return note
-    verb = "moves" if number == 1 else "move"
-    return f"{plural(number, 'deal')} {verb}{note.removeprefix('deals move')}"

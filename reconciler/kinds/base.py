@@ -285,6 +285,17 @@ class Kind:
         """What goes with ``obj`` when it is deleted (``count`` from ``count_dependents``)."""
         return None
 
+    def absorber(self, gone: Obj, siblings: Sequence[Obj]) -> Obj | None:
+        """The desired sibling that takes over what hangs off ``gone``, a live child that its
+        parent's entry no longer lists, before ``gone`` is deleted (the stage whose
+        ``absorbs`` names it); None: nothing moves, the delete takes it."""
+        return None
+
+    def describe_move(self, into: Obj, count: int) -> str:
+        """The plan's note for a delete whose dependents move to ``into`` first; ``count``
+        is 0 until they are counted."""
+        return f'{self.dependents or "its contents"} move to "{into.label}" first'
+
     def aside(self, obj: Obj) -> str | None:
         """What plans show beside ``obj``'s label (a field's perstag beside its title)."""
         return None

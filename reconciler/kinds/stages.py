@@ -14,7 +14,7 @@ reuse them with a PUT of every managed attribute, the others are POSTed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -171,6 +171,16 @@ class StageKind(Kind):
 
     def describe_delete(self, obj: Obj, count: int) -> str | None:
         return f"{plural(count, 'deal')} would be deleted with it" if count else None
+
+    def absorber(self, gone: Obj, siblings: Sequence[Obj]) -> Obj | None:
+        title = casefold(str(gone.attrs.get("title", "")))
+        return next((stage for stage in siblings if title in stage.extra.absorbs), None)
+
+    def describe_move(self, into: Obj, count: int) -> str:
+        """``deals move to "Won" first``; counted: ``1 deal moves to "Won" first``."""
+        verb = "moves" if count == 1 else "move"
+        what = f"{plural(count, 'deal')} {verb}" if count else "deals move"
+        return f'{what} to "{into.attrs["title"]}" first'
 
     def entry(self, obj: Obj, children: Mapping[str, list[Any]]) -> Any:
         """A title, or a mapping with what is set; ``order`` is the position in the list."""

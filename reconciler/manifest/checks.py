@@ -203,7 +203,8 @@ def _absorbs(placed: list[Placed], kinds: Registry) -> list[Problem]:
     problems = []
     for family in families.values():
         claimed: dict[str, Placed] = {}
-        titles = {casefold(str(s.obj.attrs.get("title", ""))): s for s in family}
+        # absorbs names siblings as their key within the parent ("pipeline/won" -> "won")
+        titles = {s.obj.key[len(s.obj.parent or "") + 1 :]: s for s in family}
         for item in family:
             for title in item.obj.extra.absorbs:
                 problems += _absorb(item, title, titles, claimed, kinds[item.obj.kind])
