@@ -179,13 +179,6 @@ async def each(
         except ReconcilerError as exc:
             return Outcome(name_of(target), error=exc)
 
-    import asyncio
+    from reconciler.paging import gather  # asyncio and the client's parts: only when run
 
-    tasks = [asyncio.ensure_future(one(t)) for t in targets]
-    try:
-        return list(await asyncio.gather(*tasks))
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
+    return await gather(one(t) for t in targets)
