@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from reconciler.errors import PlanError
+from reconciler.kinds.values import as_bool, as_str, same
 from reconciler.objects import Extra, Obj, Raw, Ref
 from reconciler.objects import RawCollection as RawCollection  # re-exported for the client
 
@@ -82,38 +83,6 @@ class Spec(BaseModel):
     """Base of every manifest model: unknown keys are errors, values are not coerced loosely."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
-
-
-def as_int(value: Any, default: int = 0) -> int:
-    """The API's numbers arrive as "3", 3, "" or None."""
-    if value is None or value == "":
-        return default
-    return int(value)
-
-
-def as_bool(value: Any) -> bool:
-    """The API's flags arrive as "1"/"0", 1/0, true/false or None."""
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes"}
-    return bool(value)
-
-
-def as_str(value: Any) -> str:
-    """The API's optional strings arrive as null or ""; both mean empty."""
-    return "" if value is None else str(value)
-
-
-def as_set(values: Any) -> list[Any]:
-    """A set of values (a webhook's events), compared sorted; null reads as none."""
-    return sorted(set(values or []))
-
-
-def casefold(text: str) -> str:
-    return text.casefold().strip()
-
-
-def same(value: Any) -> Any:
-    return value
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, model_validator
 
 from reconciler.errors import ConfigError, PlanError
-from reconciler.kinds.base import FLAG, Api, Attr, Finder, Ids, Kind, Obj, Spec, as_str, casefold
+from reconciler.kinds.base import FLAG, Api, Attr, Finder, Ids, Kind, Obj, Spec
 from reconciler.kinds.stages import DEALS_ACCESS
+from reconciler.kinds.values import as_str, casefold
 
 if TYPE_CHECKING:
     from reconciler.change import Change

@@ -22,23 +22,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
-from reconciler.kinds.base import (
-    Api,
-    Attr,
-    Extra,
-    Ids,
-    Kind,
-    Obj,
-    Raw,
-    Reads,
-    Ref,
-    Spec,
-    as_int,
-    as_str,
-    casefold,
-    extra_of,
-)
+from reconciler.kinds.base import Api, Attr, Extra, Ids, Kind, Obj, Raw, Reads, Ref, Spec, extra_of
 from reconciler.kinds.field_types import replacement
+from reconciler.kinds.values import as_int, as_str, casefold
 from reconciler.perstag import field_perstag, normalise_perstag, perstag_from_title
 
 if TYPE_CHECKING:

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from reconciler.kinds.base import FLAG, Api, Attr, Ids, Kind, Obj, Reads, Spec, as_int
+from reconciler.kinds.base import FLAG, Api, Attr, Ids, Kind, Obj, Reads, Spec
 from reconciler.kinds.usergroups import admin_group
+from reconciler.kinds.values import as_int
 
 if TYPE_CHECKING:
     from reconciler.change import Change

@@ -16,22 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from reconciler.kinds.base import (
-    FLAG,
-    Api,
-    Attr,
-    Extra,
-    Ids,
-    Kind,
-    Obj,
-    Raw,
-    Reads,
-    Spec,
-    as_int,
-    as_str,
-    casefold,
-    extra_of,
-)
+from reconciler.kinds.base import FLAG, Api, Attr, Extra, Ids, Kind, Obj, Raw, Reads, Spec, extra_of
 from reconciler.kinds.stages import (
     DEALS_ACCESS,
     DEALS_PATHS,
@@ -41,6 +26,7 @@ from reconciler.kinds.stages import (
     desired_stages,
     refuse_if_deals,
 )
+from reconciler.kinds.values import as_int, as_str, casefold
 from reconciler.words import plural
 
 if TYPE_CHECKING:

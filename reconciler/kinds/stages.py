@@ -21,22 +21,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 
 from reconciler.errors import PlanError
-from reconciler.kinds.base import (
-    Api,
-    Attr,
-    Extra,
-    Ids,
-    Kind,
-    Obj,
-    Raw,
-    Reads,
-    Spec,
-    as_bool,
-    as_int,
-    as_str,
-    casefold,
-    live_id,
-)
+from reconciler.kinds.base import Api, Attr, Extra, Ids, Kind, Obj, Raw, Reads, Spec, live_id
+from reconciler.kinds.values import as_bool, as_int, as_str, casefold
 from reconciler.words import plural
 
 if TYPE_CHECKING:

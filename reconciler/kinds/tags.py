@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from reconciler.kinds.base import Attr, Kind, Obj, Reads, Spec, as_int
+from reconciler.kinds.base import Attr, Kind, Obj, Reads, Spec
+from reconciler.kinds.values import as_int
 from reconciler.words import plural
 
 

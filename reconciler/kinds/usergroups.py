@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.errors import PlanError
-from reconciler.kinds.base import Api, Ids, as_bool, as_int
+from reconciler.kinds.base import Api, Ids
+from reconciler.kinds.values import as_bool, as_int
 
 MEMO_KEY = "admin_group"
 

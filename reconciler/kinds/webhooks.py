@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from reconciler.kinds.base import Attr, Ids, Kind, Obj, Raw, Reads, Spec, as_set, as_str
+from reconciler.kinds.base import Attr, Ids, Kind, Obj, Raw, Reads, Spec
+from reconciler.kinds.values import as_set, as_str
 
 # The events of GET /webhook/events [V-docs get-a-list-of-webhook-events], and R10's five
 # (contact_task_add from Pipedream's contact-task source; the account_* ones named in the docs).

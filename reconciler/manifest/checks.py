@@ -11,7 +11,7 @@ from typing import Any
 
 from reconciler.errors import Location, Problem
 from reconciler.kinds import Kind, Obj, Ref, Registry
-from reconciler.kinds.base import casefold
+from reconciler.kinds.values import casefold
 from reconciler.manifest.yaml import MISSING, DataPath, format_path, locate, quote, step
 
 

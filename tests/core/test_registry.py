@@ -22,7 +22,8 @@ from reconciler.engine import make_plan
 from reconciler.errors import RegistryError
 from reconciler.export import export_account, export_files
 from reconciler.kinds import Kind, Obj, RawCollection, Registry, standard_kinds
-from reconciler.kinds.base import Attr, Spec, casefold
+from reconciler.kinds.base import Attr, Spec
+from reconciler.kinds.values import casefold
 from reconciler.manifest import load_manifests, load_project
 from reconciler.manifest.schema import manifest_schema, project_schema, render_schema
 from reconciler.plan import build_plan

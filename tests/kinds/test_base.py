@@ -13,7 +13,8 @@ import pytest
 from pydantic import Field
 
 from reconciler.change import Change
-from reconciler.kinds.base import FLAG, Attr, Kind, Obj, RawCollection, Spec, as_int, as_set
+from reconciler.kinds.base import FLAG, Attr, Kind, Obj, RawCollection, Spec
+from reconciler.kinds.values import as_int, as_set
 from reconciler.objects import AttrDiff, Extra, Ref
 
 
