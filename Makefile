@@ -21,8 +21,10 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy reconciler
 
+# The suite runs on every core. Bytecode is written even where PYTHONDONTWRITEBYTECODE is set,
+# so that the commands the tests start as processes do not compile the package again each time.
 test: lint
-	$(BIN)/pytest -n auto --cov --cov-report=term
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n auto --dist worksteal --cov --cov-report=term
 
 schema: install
 	$(BIN)/acr schema --write
