@@ -54,20 +54,8 @@ def endpoint_from_env(
         return (env.get(name) or "").strip()
 
     connection = (connection or "").strip() or None
-    token = var("ACTIVECAMPAIGN_API_TOKEN")
     if url is not None:
-        if connection:
-            raise ConfigError(
-                f"a target names either a connection or a url, not both (connection "
-                f"{connection!r}, url {url!r})"
-            )
-        own = var(token_env)
-        if not own:
-            raise ConfigError(
-                f"the target url {url!r} calls ActiveCampaign directly: set "
-                f"{token_env} to that account's API token (Settings > Developer)"
-            )
-        return _direct(url, own, "the target url")
+        return _target_url(url, connection, var(token_env), token_env)
     key = var("MATON_API_KEY")
     if key:
         gateway = _root(var("MATON_GATEWAY_URL") or DEFAULT_GATEWAY, "MATON_GATEWAY_URL")
@@ -77,10 +65,29 @@ def endpoint_from_env(
             f"connection {connection!r} is a Maton connection: set MATON_API_KEY "
             "(maton.ai/settings)"
         )
-    ac_url = var("ACTIVECAMPAIGN_URL")
-    if ac_url and token:
-        return _direct(ac_url, token, "ACTIVECAMPAIGN_URL")
-    if ac_url:
+    return _direct_from_env(var("ACTIVECAMPAIGN_URL"), var("ACTIVECAMPAIGN_API_TOKEN"))
+
+
+def _target_url(url: str, connection: str | None, token: str, token_env: str) -> Endpoint:
+    """A target's own ``url``: direct mode with the token in ``token_env``."""
+    if connection:
+        raise ConfigError(
+            f"a target names either a connection or a url, not both (connection "
+            f"{connection!r}, url {url!r})"
+        )
+    if not token:
+        raise ConfigError(
+            f"the target url {url!r} calls ActiveCampaign directly: set "
+            f"{token_env} to that account's API token (Settings > Developer)"
+        )
+    return _direct(url, token, "the target url")
+
+
+def _direct_from_env(url: str, token: str) -> Endpoint:
+    """Direct mode from ACTIVECAMPAIGN_URL and ACTIVECAMPAIGN_API_TOKEN, which go together."""
+    if url and token:
+        return _direct(url, token, "ACTIVECAMPAIGN_URL")
+    if url:
         raise ConfigError(
             "ACTIVECAMPAIGN_URL is set but ACTIVECAMPAIGN_API_TOKEN is not: set "
             "ACTIVECAMPAIGN_API_TOKEN to the account's API token (Settings > Developer), or set "
